@@ -1,0 +1,84 @@
+// Auth.js (next-auth v5): Credentials against our users table, JWT sessions carrying id and role.
+import "server-only";
+import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { log } from "@/lib/log";
+import { appCtx } from "@/lib/runtime";
+import { signInSchema } from "./schemas";
+import { verifyCredentials } from "./service";
+import { authSecret, SESSION_MAX_AGE_SECONDS } from "./session";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: "admin" | "viewer" } & DefaultSession["user"];
+  }
+  interface User {
+    role?: "admin" | "viewer";
+  }
+}
+
+export class RateLimitedSignIn extends CredentialsSignin {
+  override code = "rate_limited";
+}
+
+/** The client address for rate limiting: the first X-Forwarded-For hop, as Heroku and Vercel set it. */
+export function clientIp(headers: Headers | undefined): string {
+  const forwarded = headers?.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || headers?.get("x-real-ip") || "unknown";
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  trustHost: true,
+  secret: authSecret(),
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  logger: {
+    error(error) {
+      if (error.name === "CredentialsSignin" || error.name === "RateLimitedSignIn") return;
+      log.error("auth error", { error });
+    },
+    warn(code) {
+      log.warn("auth warning", { code });
+    },
+  },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, request) {
+        const parsed = signInSchema.safeParse(credentials);
+        if (!parsed.success) return null;
+        const result = await verifyCredentials({
+          ctx: appCtx(),
+          input: parsed.data,
+          ip: clientIp(request?.headers),
+        });
+        if (!result.ok) {
+          if (result.reason === "rate_limited") throw new RateLimitedSignIn();
+          return null;
+        }
+        return {
+          id: result.user.id,
+          email: result.user.email,
+          name: result.user.name,
+          role: result.user.role,
+        };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.role = user.role;
+        token.email = user.email;
+        token.name = user.name;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.sub ?? "";
+      session.user.role = token.role === "admin" ? "admin" : "viewer";
+      return session;
+    },
+  },
+}));

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { userRoles } from "@/lib/db/schema/auth";
+
+const email = z
+  .string({ error: "Enter an email address." })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: "Enter a valid email address, like ops@example.com." }));
+const password = z
+  .string({ error: "Enter a password." })
+  .min(8, { error: "Use at least 8 characters." })
+  .max(200, { error: "Use at most 200 characters." });
+const name = z
+  .string({ error: "Enter a name." })
+  .trim()
+  .min(1, { error: "Enter a name." })
+  .max(100, { error: "Use at most 100 characters." });
+const role = z.enum(userRoles, { error: "Choose admin or viewer." });
+
+export const signInSchema = z.object({
+  email,
+  password: z.string({ error: "Enter your password." }).min(1, { error: "Enter your password." }),
+});
+export type SignInInput = z.infer<typeof signInSchema>;
+
+export const setupSchema = z
+  .object({ name, email, password, confirmPassword: z.string() })
+  .refine((value) => value.password === value.confirmPassword, {
+    path: ["confirmPassword"],
+    error: "The passwords do not match.",
+  });
+export type SetupInput = z.infer<typeof setupSchema>;
+
+export const createUserSchema = z.object({ name, email, password, role });
+export type CreateUserInput = z.infer<typeof createUserSchema>;
+
+export const changeRoleSchema = z.object({ userId: z.uuid({ error: "Unknown user." }), role });
+export type ChangeRoleInput = z.infer<typeof changeRoleSchema>;
+
+export const removeUserSchema = z.object({ userId: z.uuid({ error: "Unknown user." }) });
+export type RemoveUserInput = z.infer<typeof removeUserSchema>;

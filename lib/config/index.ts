@@ -1,0 +1,281 @@
+// lib/config owns every environment variable: parsed once with zod, each with its purpose and
+// embedded default. Nothing else in the project reads process.env.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import packageJson from "../../package.json";
+
+export const APP_VERSION: string = packageJson.version;
+
+type VarSpec = {
+  schema: z.ZodType;
+  purpose: string;
+  example: string;
+  secret?: boolean;
+};
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ error: "must be a number" })
+      .int({ error: "must be a whole number" })
+      .min(min, { error: `must be at least ${min}` })
+      .max(max, { error: `must be at most ${max}` })
+      .default(fallback),
+  );
+const urlString = (protocols: string[]) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol);
+          } catch {
+            return false;
+          }
+        },
+        { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+      )
+      .optional(),
+  );
+
+/** Every setting the console reads, in the order README's table lists them. */
+export const configVars = {
+  PORT: {
+    schema: intInRange(1, 65535, 3000),
+    purpose: "HTTP port the console listens on (npm start)",
+    example: "3000",
+  },
+  APP_URL: {
+    schema: urlString(["http:", "https:"]),
+    purpose:
+      "public base URL of the console, used in drain URLs and links in emails (default http://localhost:PORT)",
+    example: "https://dyno-monitor.example.com",
+  },
+  DATABASE_URL: {
+    schema: urlString(["postgres:", "postgresql:"]),
+    purpose: "Postgres connection string; unset, the console uses the embedded PGlite database",
+    example: "postgres://user:password@127.0.0.1:5432/dyno_monitor",
+    secret: true,
+  },
+  PGLITE_DIR: {
+    schema: z.preprocess(emptyToUndefined, z.string().default(".data/pglite")),
+    purpose: "directory of the embedded PGlite database, used when DATABASE_URL is unset",
+    example: ".data/pglite",
+  },
+  AUTH_SECRET: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+    ),
+    purpose:
+      "secret that signs session cookies; required with DATABASE_URL, otherwise generated once into .data/",
+    example: "run: openssl rand -base64 32",
+    secret: true,
+  },
+  ADMIN_EMAIL: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.email({ error: "must be an email address" }).optional(),
+    ),
+    purpose: "email of the admin created at start-up when no user has it (with ADMIN_PASSWORD)",
+    example: "ops@example.com",
+  },
+  ADMIN_PASSWORD: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose: "password of the admin created from ADMIN_EMAIL",
+    example: "a-long-passphrase",
+    secret: true,
+  },
+  CRON_SECRET: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(16, { error: "must be at least 16 characters" }).optional(),
+    ),
+    purpose:
+      "bearer token that /api/cron/* requires (Vercel Cron sends it); unset, the cron endpoints refuse every call",
+    example: "run: openssl rand -hex 24",
+    secret: true,
+  },
+  SCHEDULER: {
+    schema: z.preprocess(
+      (value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value),
+      z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
+    ),
+    purpose:
+      "run background jobs inside the server process (on) or leave them to cron/worker (off)",
+    example: "off",
+  },
+  SCHEDULER_INTERVAL_SECONDS: {
+    schema: intInRange(1, 3600, 15),
+    purpose: "how often the in-process scheduler looks for due jobs",
+    example: "15",
+  },
+  JOB_RUNS_RETENTION_DAYS: {
+    schema: intInRange(1, 3650, 14),
+    purpose: "how long job run records are kept before the prune-job-runs job removes them",
+    example: "14",
+  },
+  LOG_LEVEL: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z
+        .enum(["debug", "info", "warn", "error"], {
+          error: "must be one of debug, info, warn, error",
+        })
+        .default("info"),
+    ),
+    purpose: "least severe level written to the server log",
+    example: "info",
+  },
+} satisfies Record<string, VarSpec>;
+
+type Vars = typeof configVars;
+type Parsed = { [K in keyof Vars]: z.output<Vars[K]["schema"]> };
+
+export type Config = {
+  port: number;
+  appUrl: string;
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  dataDir: string;
+  authSecret: string | undefined;
+  admin: { email: string; password: string } | undefined;
+  cronSecret: string | undefined;
+  scheduler: "on" | "off";
+  schedulerIntervalSeconds: number;
+  jobRunsRetentionDays: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  isTest: boolean;
+  isCi: boolean;
+};
+
+export class ConfigError extends Error {
+  readonly problems: { variable: string; problem: string }[];
+  constructor(problems: { variable: string; problem: string }[]) {
+    super(
+      [
+        "Dyno Monitor cannot start: some settings are wrong.",
+        ...problems.map((p) => `  - ${p.problem}`),
+        "Fix them in the environment (or .env) and start again; README lists every setting.",
+      ].join("\n"),
+    );
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+function describeValue(name: string, raw: unknown): string {
+  if (raw === undefined) return "it is not set";
+  const spec: VarSpec = configVars[name as keyof Vars];
+  return spec.secret ? "the value given" : `got ${JSON.stringify(raw)}`;
+}
+
+/** Parses an environment; throws ConfigError naming every bad variable, its purpose and an example. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const problems: { variable: string; problem: string }[] = [];
+  const parsed: Partial<Record<keyof Vars, unknown>> = {};
+  for (const [name, spec] of Object.entries(configVars) as [keyof Vars, VarSpec][]) {
+    const result = spec.schema.safeParse(env[name]);
+    if (result.success) {
+      parsed[name] = result.data;
+    } else {
+      const message = result.error.issues[0]?.message ?? "is invalid";
+      problems.push({
+        variable: name,
+        problem: `${name} ${message}, ${describeValue(name, env[name])} (${spec.purpose}). Example: ${name}=${spec.example}`,
+      });
+    }
+  }
+  const values = parsed as Parsed;
+  if (problems.length === 0) {
+    if (values.ADMIN_EMAIL && !values.ADMIN_PASSWORD) {
+      problems.push({
+        variable: "ADMIN_PASSWORD",
+        problem: `ADMIN_PASSWORD must be set when ADMIN_EMAIL is (${configVars.ADMIN_PASSWORD.purpose}). Example: ADMIN_PASSWORD=${configVars.ADMIN_PASSWORD.example}`,
+      });
+    }
+    if (values.ADMIN_PASSWORD && !values.ADMIN_EMAIL) {
+      problems.push({
+        variable: "ADMIN_EMAIL",
+        problem: `ADMIN_EMAIL must be set when ADMIN_PASSWORD is (${configVars.ADMIN_EMAIL.purpose}). Example: ADMIN_EMAIL=${configVars.ADMIN_EMAIL.example}`,
+      });
+    }
+    if (values.DATABASE_URL && !values.AUTH_SECRET && env.NODE_ENV !== "test") {
+      problems.push({
+        variable: "AUTH_SECRET",
+        problem: `AUTH_SECRET must be set when DATABASE_URL is: several instances must share it (${configVars.AUTH_SECRET.purpose}). Example: AUTH_SECRET=$(openssl rand -base64 32)`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const pgliteDir = resolve(/*turbopackIgnore: true*/ values.PGLITE_DIR);
+  return {
+    port: values.PORT,
+    appUrl: (values.APP_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
+    databaseUrl: values.DATABASE_URL,
+    pgliteDir,
+    dataDir: dirname(pgliteDir),
+    authSecret: values.AUTH_SECRET,
+    admin:
+      values.ADMIN_EMAIL && values.ADMIN_PASSWORD
+        ? { email: values.ADMIN_EMAIL.toLowerCase(), password: values.ADMIN_PASSWORD }
+        : undefined,
+    cronSecret: values.CRON_SECRET,
+    scheduler: values.SCHEDULER,
+    schedulerIntervalSeconds: values.SCHEDULER_INTERVAL_SECONDS,
+    jobRunsRetentionDays: values.JOB_RUNS_RETENTION_DAYS,
+    logLevel: values.LOG_LEVEL,
+    isTest: env.NODE_ENV === "test" || env.VITEST === "true",
+    isCi: env.CI === "true" || env.CI === "1",
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed on first use so `next build` needs no production secrets. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Test hook: forget the parsed configuration (tests that change the environment). */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
+
+/**
+ * AUTH_SECRET, or for the embedded defaults a secret generated once into the data directory.
+ * Returns whether it was generated now, so the caller can log a notice.
+ */
+export function resolveAuthSecret(config: Config = getConfig()): {
+  secret: string;
+  generated: boolean;
+} {
+  if (config.authSecret) return { secret: config.authSecret, generated: false };
+  const file = join(config.dataDir, "auth-secret");
+  if (existsSync(file)) {
+    const stored = readFileSync(file, "utf8").trim();
+    if (stored.length >= 32) return { secret: stored, generated: false };
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return { secret, generated: true };
+}
+
+/** Whether the current test run requires a service that is not configured to fail instead of skip. */
+export function testEnvironment(): { ci: boolean; testDb: string | undefined } {
+  return { ci: process.env.CI === "true" || process.env.CI === "1", testDb: process.env.TEST_DB };
+}

@@ -1,0 +1,55 @@
+// Server start-up (instrumentation.ts): settings, database and migrations, the configured admin,
+// and the in-process scheduler.
+import "server-only";
+import { ensureConfiguredAdmin } from "@/lib/auth/service";
+import { getConfig, resolveAuthSecret } from "@/lib/config";
+import { systemActor } from "@/lib/context";
+import { getDbHandle } from "@/lib/db/client";
+import { runMigrations } from "@/lib/db/migrate";
+import { startScheduler } from "@/lib/jobs/scheduler";
+import { log } from "@/lib/log";
+import { appCtx } from "@/lib/runtime";
+
+const startedKey = Symbol.for("dyno-monitor.started");
+
+export async function startServer(): Promise<void> {
+  const store = globalThis as typeof globalThis & { [startedKey]?: boolean };
+  if (store[startedKey]) return;
+  store[startedKey] = true;
+
+  const config = getConfig();
+  const { generated } = resolveAuthSecret(config);
+  if (generated) {
+    log.warn("AUTH_SECRET is not set: generated one into the data directory", {
+      dataDir: config.dataDir,
+    });
+  }
+  const handle = getDbHandle();
+  await runMigrations(handle);
+  log.info("database ready", {
+    driver: handle.driver,
+    ...(handle.driver === "pglite" ? { dir: config.pgliteDir } : {}),
+  });
+
+  if (config.admin) {
+    const outcome = await ensureConfiguredAdmin({
+      ctx: appCtx(systemActor("ADMIN_EMAIL")),
+      admin: config.admin,
+    });
+    log.info(
+      outcome === "created" ? "admin created from ADMIN_EMAIL" : "admin from ADMIN_EMAIL exists",
+      {
+        email: config.admin.email,
+      },
+    );
+  }
+
+  if (config.scheduler === "on") {
+    const scheduler = startScheduler();
+    const stop = () => void scheduler.stop();
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  } else {
+    log.info("scheduler off (SCHEDULER=off): run jobs through /api/cron/* or npm run worker");
+  }
+}
