@@ -135,3 +135,8 @@ export async function closeDb(): Promise<void> {
   store[globalKey] = undefined;
   await handle?.close();
 }
+
+/** Tests: make a test database the process's database, as route handlers and pages see it. */
+export function installDbHandle(handle: DbHandle | undefined): void {
+  (globalThis as GlobalWithDb)[globalKey] = handle;
+}

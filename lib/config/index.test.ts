@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, configVars, parseConfig } from "./index";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((p) => p.problem);
+    throw error;
+  }
+  return [];
+}
+
+describe("parseConfig", () => {
+  it("gives the embedded defaults when nothing is set", () => {
+    const config = parseConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.appUrl).toBe("http://localhost:3000");
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.pgliteDir.endsWith(".data/pglite")).toBe(true);
+    expect(config.scheduler).toBe("on");
+    expect(config.admin).toBeUndefined();
+  });
+
+  it("derives APP_URL from PORT and trims a trailing slash from an explicit one", () => {
+    expect(parseConfig({ PORT: "4100" }).appUrl).toBe("http://localhost:4100");
+    expect(parseConfig({ APP_URL: "https://dm.example.com/" }).appUrl).toBe(
+      "https://dm.example.com",
+    );
+  });
+
+  it("treats empty strings as unset", () => {
+    expect(parseConfig({ PORT: "", DATABASE_URL: " " }).port).toBe(3000);
+  });
+
+  it.each([
+    ["PORT", "abc", /PORT must be a number, got "abc" \(HTTP port.*\)\. Example: PORT=3000/],
+    ["PORT", "70000", /PORT must be at most 65535/],
+    ["APP_URL", "localhost:3000", /APP_URL must be a URL starting with http:\/\/ or https:\/\//],
+    ["SCHEDULER", "sometimes", /SCHEDULER must be "on" or "off", got "sometimes"/],
+    [
+      "DATABASE_URL",
+      "mysql://x",
+      /DATABASE_URL must be a URL starting with postgres:\/\/ or postgresql:\/\/, the value given/,
+    ],
+    ["ADMIN_EMAIL", "not-an-email", /ADMIN_EMAIL must be an email address/],
+    ["LOG_LEVEL", "loud", /LOG_LEVEL must be one of debug, info, warn, error/],
+  ])("names %s and what it is for when its value %j is wrong", (name, value, pattern) => {
+    const env: Record<string, string> = { [name]: value };
+    if (name === "ADMIN_EMAIL") env.ADMIN_PASSWORD = "long-enough";
+    const problems = problemsOf(env);
+    expect(problems.join("\n")).toMatch(pattern);
+  });
+
+  it("never repeats a secret's value in its error", () => {
+    const problems = problemsOf({ AUTH_SECRET: "short-secret-value" });
+    expect(problems[0]).toMatch(/AUTH_SECRET must be at least 32 characters, the value given/);
+    expect(problems[0]).not.toContain("short-secret-value");
+  });
+
+  it("requires AUTH_SECRET with DATABASE_URL outside tests", () => {
+    const problems = problemsOf({ DATABASE_URL: "postgres://127.0.0.1/db" });
+    expect(problems.join()).toMatch(/AUTH_SECRET must be set when DATABASE_URL is/);
+    expect(() =>
+      parseConfig({ DATABASE_URL: "postgres://127.0.0.1/db", AUTH_SECRET: "x".repeat(32) }),
+    ).not.toThrow();
+  });
+
+  it("wants ADMIN_EMAIL and ADMIN_PASSWORD together", () => {
+    expect(problemsOf({ ADMIN_EMAIL: "ops@example.com" }).join()).toMatch(
+      /ADMIN_PASSWORD must be set/,
+    );
+    expect(problemsOf({ ADMIN_PASSWORD: "long-enough" }).join()).toMatch(/ADMIN_EMAIL must be set/);
+    expect(
+      parseConfig({ ADMIN_EMAIL: "Ops@Example.com", ADMIN_PASSWORD: "long-enough" }).admin,
+    ).toEqual({
+      email: "ops@example.com",
+      password: "long-enough",
+    });
+  });
+
+  it("lists every bad variable at once", () => {
+    const problems = problemsOf({ PORT: "x", SCHEDULER: "maybe" });
+    expect(problems).toHaveLength(2);
+  });
+
+  it("describes every variable", () => {
+    for (const [name, spec] of Object.entries(configVars)) {
+      expect(spec.purpose.length, name).toBeGreaterThan(10);
+      expect(spec.example.length, name).toBeGreaterThan(0);
+    }
+  });
+});

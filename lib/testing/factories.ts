@@ -1,0 +1,44 @@
+// Test data with unique names, so tests never depend on each other or on seed data.
+import { randomBytes } from "node:crypto";
+import { hashPassword } from "@/lib/auth/password";
+import { createMemoryCache } from "@/lib/cache/memory";
+import { type Clock, systemClock } from "@/lib/clock";
+import { type Actor, type Ctx, systemActor } from "@/lib/context";
+import type { Executor } from "@/lib/db/client";
+import { type User, type UserRole, users } from "@/lib/db/schema";
+
+export const uniqueSuffix = () => randomBytes(4).toString("hex");
+
+export function testCtx(db: Executor, options: { clock?: Clock; actor?: Actor } = {}): Ctx {
+  const clock = options.clock ?? systemClock;
+  return {
+    db,
+    cache: createMemoryCache(clock),
+    clock,
+    actor: options.actor ?? systemActor("test"),
+  };
+}
+
+let cachedHash: Promise<string> | undefined;
+
+/** A user whose password is "correct horse battery" (hashed once per file: scrypt is slow on purpose). */
+export async function createTestUser(
+  db: Executor,
+  overrides: Partial<{ email: string; name: string; role: UserRole }> = {},
+): Promise<User> {
+  cachedHash ??= hashPassword(TEST_PASSWORD);
+  const suffix = uniqueSuffix();
+  const [user] = await db
+    .insert(users)
+    .values({
+      email: overrides.email ?? `user-${suffix}@example.com`,
+      name: overrides.name ?? `User ${suffix}`,
+      role: overrides.role ?? "viewer",
+      passwordHash: await cachedHash,
+    })
+    .returning();
+  if (!user) throw new Error("user not created");
+  return user;
+}
+
+export const TEST_PASSWORD = "correct horse battery";

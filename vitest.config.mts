@@ -1,0 +1,39 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+const alias = {
+  "@/": root,
+  // server-only throws outside React Server Components; tests run the same modules in plain Node.
+  "server-only": fileURLToPath(new URL("./lib/testing/empty-module.ts", import.meta.url)),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: ["default", "./lib/testing/summary-reporter.ts"],
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["lib/**/*.test.ts", "app/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "node_modules/**"],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "integration",
+          environment: "node",
+          include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts"],
+          setupFiles: ["lib/testing/setup-integration.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          server: { deps: { inline: ["next-auth", "@auth/core"] } },
+        },
+      },
+    ],
+  },
+});
