@@ -21,6 +21,10 @@ describe("formatDuration", () => {
     [850, "850 ms"],
     [12_340, "12.3 s"],
     [245_000, "4 min 5 s"],
+    [15_000, "15 s"],
+    [300_000, "5 min"],
+    [3_600_000, "1 h"],
+    [9_000_000, "2 h 30 min"],
   ])("puts %s ms as %s", (ms, expected) => {
     expect(formatDuration(ms)).toBe(expected);
   });

@@ -14,11 +14,16 @@ export function formatRelative(at: number, now: number): string {
   return unit(Math.round(abs / 86_400), "d");
 }
 
-/** 850 ms, 12.3 s, 4 min 5 s. */
+/** 850 ms, 12.3 s, 4 min 5 s, 1 h, 2 h 30 min. */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "–";
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 3600) {
+    const seconds = totalSeconds % 60;
+    return `${Math.floor(totalSeconds / 60)} min${seconds ? ` ${seconds} s` : ""}`;
+  }
+  const minutes = Math.round((totalSeconds % 3600) / 60);
+  return `${Math.floor(totalSeconds / 3600)} h${minutes ? ` ${minutes} min` : ""}`;
 }

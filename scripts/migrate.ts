@@ -1,5 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded PGlite
 // directory when no server holds it.
+import "./load-env";
 import { ConfigError, getConfig } from "../lib/config";
 import { closeDb, getDbHandle } from "../lib/db/client";
 import { migrationStatus, runMigrations } from "../lib/db/migrate";

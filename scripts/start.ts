@@ -1,5 +1,6 @@
 // `npm start`: checks the settings, builds when the build is missing or stale, then runs
 // `next start` on PORT with the embedded defaults filled in.
+import "./load-env";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -149,7 +149,7 @@ export default async function SystemPage() {
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                 {runs.map((run) => (
                   <tr key={run.id}>
-                    <Td className="font-mono">
+                    <Td className="whitespace-nowrap font-mono">
                       {run.job}
                       <span className="ml-2 text-xs text-slate-500">{run.trigger}</span>
                     </Td>

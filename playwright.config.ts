@@ -1,0 +1,56 @@
+import { defineConfig } from "@playwright/test";
+
+// The suite runs against a production build (`npm start`) on the embedded defaults, with a fresh
+// PGlite directory per run so first-run setup is part of the story.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${port}`;
+const dataDir = process.env.E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`;
+process.env.E2E_DATA_DIR = dataDir;
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: Boolean(process.env.CI),
+  outputDir: "test-results",
+  reporter: [["list"], ["./e2e/summary-reporter.ts"]],
+  globalTeardown: "./e2e/global-teardown.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  webServer: process.env.E2E_BASE_URL
+    ? undefined
+    : {
+        command: "npm start",
+        url: `${baseURL}/api/health`,
+        timeout: 300_000,
+        reuseExistingServer: false,
+        stdout: "pipe",
+        stderr: "pipe",
+        env: {
+          PORT: String(port),
+          PGLITE_DIR: `${dataDir}/pglite`,
+          SCHEDULER_INTERVAL_SECONDS: "2",
+          CRON_SECRET: "e2e-cron-secret-0123456789",
+          LOG_LEVEL: "warn",
+        },
+      },
+});

@@ -1,0 +1,36 @@
+// `npm run worker`: runs background jobs in their own process, beside web instances started with
+// SCHEDULER=off. Needs DATABASE_URL: the embedded PGlite database allows one process only.
+import "./load-env";
+import { ConfigError, getConfig } from "../lib/config";
+import { closeDb, getDbHandle } from "../lib/db/client";
+import { runMigrations } from "../lib/db/migrate";
+import { startScheduler } from "../lib/jobs/scheduler";
+import { log } from "../lib/log";
+
+async function main() {
+  const config = getConfig();
+  if (!config.databaseUrl) {
+    process.stderr.write(
+      "npm run worker needs DATABASE_URL: the embedded PGlite database belongs to the server process " +
+        "(npm start runs the jobs itself). Set DATABASE_URL to a Postgres shared by the server and the worker.\n",
+    );
+    process.exit(1);
+  }
+  await runMigrations(getDbHandle());
+  const scheduler = startScheduler();
+  const stop = async () => {
+    log.info("worker stopping");
+    await scheduler.stop();
+    await closeDb();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
