@@ -296,6 +296,12 @@ function startSampler(world: World, app: SimApp, dyno: Dyno, first: number): voi
     const leakPercent = world
       .effects(app, dyno.name)
       .reduce((sum, e) => sum + (e.kind === "memory-leak" ? e.percentPerMinute : 0), 0);
+    if (at < world.catchUpFloor && leakPercent === 0) {
+      // A long clock jump: samples nobody can see anymore are skipped, keeping the 20 s phase.
+      const skipped = Math.ceil((world.catchUpFloor - at) / SAMPLE_INTERVAL);
+      later(world, app, dyno, at + skipped * SAMPLE_INTERVAL, tick);
+      return;
+    }
     const busy =
       dyno.type === "web"
         ? 0.15 + Math.min(2, app.requestsPerSecond * world.trafficScale * 0.05)

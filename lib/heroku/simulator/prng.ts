@@ -18,17 +18,26 @@ export type Rng = {
   hex: (length: number) => string;
 };
 
-function formatUuid(bytes: Uint8Array): string {
-  const b = Array.from(bytes.subarray(0, 16), (x) => x.toString(16).padStart(2, "0"));
-  b[6] = `4${(b[6] ?? "00").slice(1)}`;
-  b[8] = (((Number.parseInt(b[8] ?? "00", 16) & 0x3f) | 0x80) >>> 0).toString(16);
-  const hex = b.join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+const hex8 = (value: number) => (value >>> 0).toString(16).padStart(8, "0");
+
+/** A version-4 UUID from four 32-bit words. */
+function uuidFromWords(a: number, b: number, c: number, d: number): string {
+  const x = hex8(a);
+  const y = hex8((b & 0xffff0fff) | 0x00004000);
+  const z = hex8((c & 0x3fffffff) | 0x80000000);
+  const w = hex8(d);
+  return `${x}-${y.slice(0, 4)}-${y.slice(4)}-${z.slice(0, 4)}-${z.slice(4)}${w}`;
 }
 
 /** A fixed UUID derived from a key: catalog ids that must be the same in every run. */
 export function stableUuid(key: string): string {
-  return formatUuid(createHash("sha256").update(key).digest());
+  const digest = createHash("sha256").update(key).digest();
+  return uuidFromWords(
+    digest.readUInt32BE(0),
+    digest.readUInt32BE(4),
+    digest.readUInt32BE(8),
+    digest.readUInt32BE(12),
+  );
 }
 
 /** sfc32 seeded from sha256(seed:stream): each stream is independent, so adding one never shifts another. */
@@ -55,11 +64,7 @@ export function createRng(seed: number, stream: string): Rng {
     const v = next();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
-  const bytes = (count: number) => {
-    const out = new Uint8Array(count);
-    for (let i = 0; i < count; i++) out[i] = Math.floor(next() * 256);
-    return out;
-  };
+  const word = () => Math.floor(next() * 4294967296);
 
   return {
     next,
@@ -84,10 +89,11 @@ export function createRng(seed: number, stream: string): Rng {
     exponential: (rate) => -Math.log(1 - next()) / rate,
     normal,
     logNormal: (median, sigma) => median * Math.exp(sigma * normal()),
-    uuid: () => formatUuid(bytes(16)),
-    hex: (length) =>
-      Array.from(bytes(Math.ceil(length / 2)), (x) => x.toString(16).padStart(2, "0"))
-        .join("")
-        .slice(0, length),
+    uuid: () => uuidFromWords(word(), word(), word(), word()),
+    hex: (length) => {
+      let out = "";
+      while (out.length < length) out += hex8(word());
+      return out.slice(0, length);
+    },
   };
 }

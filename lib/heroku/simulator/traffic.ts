@@ -44,6 +44,7 @@ const slugs = [
 const ipPrefixes = ["203.0.113", "198.51.100", "192.0.2", "54.187.174", "81.2.69", "89.160.20"];
 
 function fillPath(rng: Rng, template: string): string {
+  if (!template.includes("{")) return template;
   return template.replace(/\{(\w+)\}/g, (_, key: string) => {
     switch (key) {
       case "page":
@@ -79,9 +80,27 @@ function pickStatus(rng: Rng, route: RouteSpec, errorFraction: number): number {
   return route.creates ? 201 : 200;
 }
 
+const routeTables = new WeakMap<readonly RouteSpec[], { cumulative: number[]; total: number }>();
+
+function pickRoute(rng: Rng, routes: readonly RouteSpec[]): RouteSpec {
+  let table = routeTables.get(routes);
+  if (!table) {
+    let total = 0;
+    const cumulative = routes.map((r) => {
+      total += r.weight;
+      return total;
+    });
+    table = { cumulative, total };
+    routeTables.set(routes, table);
+  }
+  const roll = rng.next() * table.total;
+  const index = table.cumulative.findIndex((bound) => roll < bound);
+  return routes[index === -1 ? routes.length - 1 : index] ?? rng.pick(routes);
+}
+
 /** One HTTP request through the router: route, status, log-normal service time, bytes. */
 export function generateRequest(rng: Rng, shape: RequestShape, route?: RouteSpec): RouterRequest {
-  const chosen = route ?? rng.weighted(shape.routes.map((r) => [r, r.weight] as const));
+  const chosen = route ?? pickRoute(rng, shape.routes);
   const status = pickStatus(rng, chosen, shape.errorFraction);
   const base = status >= 400 ? Math.min(chosen.medianMs, 40) : chosen.medianMs;
   const serviceMs = Math.max(1, Math.round(rng.logNormal(base, 0.75) * shape.slowFactor));
