@@ -18,6 +18,10 @@ export default defineConfig({
   outputDir: "test-results",
   reporter: [["list"], ["./e2e/summary-reporter.ts"]],
   globalTeardown: "./e2e/global-teardown.ts",
+  projects: [
+    { name: "first-run", testMatch: /auth\.spec\.ts/ },
+    { name: "console", testIgnore: /auth\.spec\.ts/, dependencies: ["first-run"] },
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",

@@ -11,6 +11,7 @@ import { authSecret } from "@/lib/auth/session";
 import { resetConfigForTests } from "@/lib/config";
 import { installDbHandle } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
+import { closeHerokuConnection } from "@/lib/heroku/connection";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestUser } from "@/lib/testing/factories";
 import { listActionFiles, listAppRoutes } from "@/lib/testing/routes";
@@ -38,6 +39,7 @@ beforeAll(async () => {
   installDbHandle(database);
 });
 afterAll(async () => {
+  await closeHerokuConnection();
   installDbHandle(undefined);
   await database.close();
 });

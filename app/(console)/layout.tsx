@@ -1,6 +1,7 @@
 import { Sidebar } from "@/components/layout/sidebar";
 import { UserMenu } from "@/components/layout/user-menu";
 import { requireUser } from "@/lib/auth/guards";
+import { isDemoMode } from "@/lib/system/queries";
 import { signOutAction } from "../(auth)/actions";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +25,18 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         </summary>
         <Sidebar isAdmin={user.role === "admin"} footer={footer} />
       </details>
-      <main className="min-w-0 flex-1 px-4 py-6 sm:px-8 lg:py-8">{children}</main>
+      <main className="min-w-0 flex-1 px-4 py-6 sm:px-8 lg:py-8">
+        {isDemoMode() && (
+          <p
+            role="note"
+            className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+          >
+            <strong>Demo data.</strong> This console watches the built-in Heroku simulator&apos;s
+            demo account. Set HEROKU_API_KEY to watch your own account.
+          </p>
+        )}
+        {children}
+      </main>
     </div>
   );
 }

@@ -5,6 +5,9 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { Table, Td, Th } from "@/components/ui/table";
+import { listApps } from "@/lib/apps/queries";
+import { appHealth } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
 import { getJobOverview } from "@/lib/system/queries";
 
@@ -12,7 +15,7 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requireUser();
-  const jobs = await getJobOverview();
+  const [jobs, apps] = await Promise.all([getJobOverview(), listApps()]);
   const failing = jobs.filter((job) => job.lastOutcome === "failed");
   return (
     <>
@@ -32,15 +35,66 @@ export default async function OverviewPage() {
           </EmptyState>
         </Card>
         <Card title="Apps">
-          <EmptyState title="No Heroku apps yet">
-            Every app of the Heroku account appears here with its state, errors by code over 24
-            hours, memory against quota per dyno type and its 5xx rate, once the account is
-            connected on the{" "}
-            <Link className="underline" href="/settings">
-              Settings
-            </Link>{" "}
-            page.
-          </EmptyState>
+          {apps.length === 0 ? (
+            <EmptyState title="No Heroku apps yet">
+              Every app of the Heroku account appears here with its state and dynos once discovery
+              has synced the account; see the{" "}
+              <Link className="underline" href="/apps">
+                Apps
+              </Link>{" "}
+              page.
+            </EmptyState>
+          ) : (
+            <Table caption="Apps">
+              <thead>
+                <tr>
+                  <Th>App</Th>
+                  <Th>State</Th>
+                  <Th>Dynos up</Th>
+                  <Th>Dyno types</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+                {apps.map((app) => {
+                  const health = appHealth(app);
+                  const up = app.dynos.filter((d) => d.state === "up").length;
+                  return (
+                    <tr key={app.id}>
+                      <Td>
+                        <Link
+                          className="font-medium hover:underline"
+                          href={`/apps/${encodeURIComponent(app.name)}`}
+                        >
+                          {app.name}
+                        </Link>
+                      </Td>
+                      <Td>
+                        <Badge
+                          tone={
+                            health === "ok"
+                              ? "ok"
+                              : health === "degraded"
+                                ? "warn"
+                                : health === "down"
+                                  ? "bad"
+                                  : "neutral"
+                          }
+                        >
+                          {health}
+                        </Badge>
+                      </Td>
+                      <Td>
+                        {up} of {app.dynos.length}
+                      </Td>
+                      <Td className="text-slate-600 dark:text-slate-400">
+                        {app.formations.map((f) => `${f.type} ×${f.quantity} ${f.size}`).join(", ")}
+                      </Td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </Table>
+          )}
         </Card>
         <Card
           title="The monitor itself"

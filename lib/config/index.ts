@@ -126,6 +126,48 @@ export const configVars = {
     purpose: "how long job run records are kept before the prune-job-runs job removes them",
     example: "14",
   },
+  HEROKU_API_KEY: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose:
+      "Heroku Platform API key of the account to watch; unset, the console watches the built-in simulator's demo account",
+    example: "run: heroku authorizations:create -d dyno-monitor",
+    secret: true,
+  },
+  HEROKU_API_URL: {
+    schema: urlString(["http:", "https:"]),
+    purpose:
+      "base URL of the Heroku Platform API (a standalone simulator's SIMULATOR_URL in tests)",
+    example: "https://api.heroku.com",
+  },
+  SIMULATOR_PORT: {
+    schema: intInRange(0, 65535, 0),
+    purpose: "port of the standalone simulator (npm run simulator); 0 picks a free port",
+    example: "5100",
+  },
+  SCENARIO_TOKEN: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose:
+      "bearer token of the simulator's scenario API (/__sim/*); unset, one is generated at start",
+    example: "run: openssl rand -hex 16",
+    secret: true,
+  },
+  SIMULATOR_SEED: {
+    schema: intInRange(0, 2 ** 31 - 1, 42),
+    purpose: "seed of the simulator's traffic, so the same seed replays the same logs",
+    example: "42",
+  },
+  SIMULATOR_APPS: {
+    schema: intInRange(3, 2000, 3),
+    purpose:
+      "number of apps in the simulator's account (the demo has 3 named apps; more are generated)",
+    example: "100",
+  },
   LOG_LEVEL: {
     schema: z.preprocess(
       emptyToUndefined,
@@ -156,6 +198,10 @@ export type Config = {
   schedulerIntervalSeconds: number;
   jobRunsRetentionDays: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  heroku: { apiKey: string | undefined; apiUrl: string };
+  simulator: { port: number; scenarioToken: string | undefined; seed: number; apps: number };
+  /** No HEROKU_API_KEY: the console watches the embedded simulator's demo account. */
+  demoMode: boolean;
   isTest: boolean;
   isCi: boolean;
 };
@@ -237,6 +283,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     schedulerIntervalSeconds: values.SCHEDULER_INTERVAL_SECONDS,
     jobRunsRetentionDays: values.JOB_RUNS_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
+    heroku: {
+      apiKey: values.HEROKU_API_KEY,
+      apiUrl: (values.HEROKU_API_URL ?? "https://api.heroku.com").replace(/\/+$/, ""),
+    },
+    simulator: {
+      port: values.SIMULATOR_PORT,
+      scenarioToken: values.SCENARIO_TOKEN,
+      seed: values.SIMULATOR_SEED,
+      apps: values.SIMULATOR_APPS,
+    },
+    demoMode: !values.HEROKU_API_KEY,
     isTest: env.NODE_ENV === "test" || env.VITEST === "true",
     isCi: env.CI === "true" || env.CI === "1",
   };

@@ -18,6 +18,7 @@ export type JobResult = {
   durationMs: number;
   runId?: string;
   error?: string;
+  detail?: string;
 };
 
 /** A name for this process in lease columns and job_runs. */
@@ -85,6 +86,12 @@ async function runClaimed(
       ...ctx,
       trigger: options.trigger,
       deadline: new Date(startedAt.getTime() + job.leaseSeconds * 1000 * 0.8),
+      reportProgress: async (progress) => {
+        await ctx.db
+          .update(jobs)
+          .set({ progress })
+          .where(and(eq(jobs.name, job.name), eq(jobs.leaseOwner, options.owner)));
+      },
     });
   } catch (cause) {
     outcome = "failed";
@@ -102,6 +109,7 @@ async function runClaimed(
     .set({
       leaseOwner: null,
       leaseUntil: null,
+      progress: null,
       lastRunAt: startedAt,
       lastOutcome: outcome,
       nextRunAt: new Date(finishedAt.getTime() + job.intervalSeconds * 1000),

@@ -1,12 +1,14 @@
 import type { Ctx } from "@/lib/context";
-import type { JobSummary, JobTrigger } from "@/lib/db/schema/jobs";
+import type { JobProgress, JobSummary, JobTrigger } from "@/lib/db/schema/jobs";
 
-export type { JobSummary, JobTrigger };
+export type { JobProgress, JobSummary, JobTrigger };
 
 export type JobContext = Ctx & {
   /** Wall-clock budget for bounded work: stop taking new items after this instant. */
   deadline: Date;
   trigger: JobTrigger;
+  /** Shows how far the run is ("12 of 100 apps") on the System and Apps pages. */
+  reportProgress: (progress: JobProgress) => Promise<void>;
 };
 
 export type JobDefinition = {

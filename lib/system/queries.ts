@@ -14,6 +14,7 @@ export type JobOverview = {
   lastOutcome: string | null;
   leaseOwner: string | null;
   leaseUntil: string | null;
+  progress: string | null;
 };
 
 const iso = (value: Date | null | undefined) => (value ? value.toISOString() : null);
@@ -31,6 +32,7 @@ export async function getJobOverview(): Promise<JobOverview[]> {
       lastOutcome: state?.lastOutcome ?? null,
       leaseOwner: state?.leaseOwner ?? null,
       leaseUntil: iso(state?.leaseUntil),
+      progress: state?.progress?.label ?? null,
     };
   });
 }
@@ -78,4 +80,9 @@ export function getSettingsSummary() {
     adminFromEnv: config.admin?.email ?? null,
     jobRunsRetentionDays: config.jobRunsRetentionDays,
   };
+}
+
+/** No HEROKU_API_KEY: the console watches the built-in simulator's demo account. */
+export function isDemoMode(): boolean {
+  return getConfig().demoMode;
 }

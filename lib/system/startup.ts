@@ -6,6 +6,7 @@ import { getConfig, resolveAuthSecret } from "@/lib/config";
 import { systemActor } from "@/lib/context";
 import { getDbHandle } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
+import { closeHerokuConnection } from "@/lib/heroku/connection";
 import { startScheduler } from "@/lib/jobs/scheduler";
 import { log } from "@/lib/log";
 import { appCtx } from "@/lib/runtime";
@@ -46,7 +47,9 @@ export async function startServer(): Promise<void> {
 
   if (config.scheduler === "on") {
     const scheduler = startScheduler();
-    const stop = () => void scheduler.stop();
+    const stop = () => {
+      void scheduler.stop().then(closeHerokuConnection);
+    };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   } else {

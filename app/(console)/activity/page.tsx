@@ -17,6 +17,8 @@ const actionLabels: Record<string, string> = {
   "user.role_changed": "changed role of",
   "user.removed": "removed user",
   "job.run": "ran job",
+  "demo.scenario_started": "started a demo scenario on",
+  "demo.scenario_stopped": "stopped demo scenario",
 };
 
 function describeDetail(detail: Record<string, unknown> | null): string {

@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/layout/page-header";
+import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { getHerokuStatus } from "@/lib/apps/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { getSettingsSummary } from "@/lib/system/queries";
 
@@ -11,6 +14,9 @@ export const metadata: Metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const user = await requireUser();
   const settings = getSettingsSummary();
+  const heroku = await getHerokuStatus();
+  const budgetTone =
+    heroku.budget.level === "ok" ? "ok" : heroku.budget.level === "low" ? "warn" : "bad";
   const rows: [string, string][] = [
     ["Public URL (APP_URL)", settings.appUrl],
     ["Database", settings.database],
@@ -36,10 +42,53 @@ export default async function SettingsPage() {
       />
       <div className="grid gap-6">
         <Card title="Heroku account">
-          <EmptyState title="No Heroku account connected">
-            The Heroku API key, its request budget, and the drain and polling setup per app are
-            shown here once an account is connected with HEROKU_API_KEY.
-          </EmptyState>
+          <dl className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+            <div className="grid grid-cols-1 gap-1 py-2 sm:grid-cols-3">
+              <dt className="text-slate-500 dark:text-slate-400">Account</dt>
+              <dd className="sm:col-span-2">
+                {heroku.account ? (
+                  <>
+                    {heroku.account.email}
+                    {heroku.account.name ? ` (${heroku.account.name})` : ""} · checked{" "}
+                    <RelativeTime iso={heroku.account.checkedAt} relativeOnly />
+                  </>
+                ) : (
+                  "not verified yet"
+                )}
+                {heroku.demo && (
+                  <span className="ml-2">
+                    <Badge tone="warn">demo: built-in simulator</Badge>
+                  </span>
+                )}
+              </dd>
+            </div>
+            <div className="grid grid-cols-1 gap-1 py-2 sm:grid-cols-3">
+              <dt className="text-slate-500 dark:text-slate-400">API key</dt>
+              <dd className="sm:col-span-2">
+                {heroku.demo
+                  ? "none: set HEROKU_API_KEY to watch your own account"
+                  : "HEROKU_API_KEY (never shown)"}
+                {heroku.lastError && (
+                  <p role="alert" className="mt-1 text-red-700 dark:text-red-400">
+                    {heroku.lastError}
+                  </p>
+                )}
+              </dd>
+            </div>
+            <div className="grid grid-cols-1 gap-1 py-2 sm:grid-cols-3">
+              <dt className="text-slate-500 dark:text-slate-400">API request budget</dt>
+              <dd className="sm:col-span-2">
+                <Badge tone={budgetTone}>{heroku.budget.level}</Badge> {heroku.budget.remaining} of{" "}
+                {heroku.budget.pool} requests left (refills about 75 a minute)
+                {heroku.budget.waiting.length > 0 && (
+                  <span className="block text-amber-800 dark:text-amber-300">
+                    Waiting for the pool to refill: {heroku.budget.waiting.join(", ")}. Restarts
+                    keep their reserve.
+                  </span>
+                )}
+              </dd>
+            </div>
+          </dl>
         </Card>
         <Card title="Notification channels">
           <EmptyState title="No channels yet">

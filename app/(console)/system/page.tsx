@@ -114,7 +114,9 @@ export default async function SystemPage() {
                   </Td>
                   <Td>
                     {job.leaseOwner ? (
-                      <Badge tone="info">running</Badge>
+                      <>
+                        <Badge tone="info">running</Badge> {job.progress}
+                      </>
                     ) : (
                       <RelativeTime iso={job.nextRunAt} relativeOnly />
                     )}

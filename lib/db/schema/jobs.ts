@@ -9,7 +9,11 @@ export const jobs = pgTable("jobs", {
   leaseUntil: timestamp("lease_until", { withTimezone: true }),
   lastRunAt: timestamp("last_run_at", { withTimezone: true }),
   lastOutcome: text("last_outcome"),
+  /** What a running job reports while it works ("12 of 100 apps"); cleared when it ends. */
+  progress: jsonb("progress").$type<JobProgress>(),
 });
+
+export type JobProgress = { done: number; total: number; label: string };
 
 export const jobRunOutcomes = ["running", "ok", "failed"] as const;
 export type JobRunOutcome = (typeof jobRunOutcomes)[number];

@@ -1,0 +1,59 @@
+import { expect, test } from "@playwright/test";
+import { AppsPage, signInAsAdmin } from "./pages/apps";
+
+// Demo mode: with no HEROKU_API_KEY the console watches the built-in simulator's demo account.
+test.describe("apps of the demo account", () => {
+  test("the demo account's apps, dyno types and dynos are listed, with a demo banner", async ({
+    page,
+  }) => {
+    await signInAsAdmin(page, "/apps");
+    await expect(page.getByRole("note").filter({ hasText: "Demo data." })).toBeVisible();
+    const apps = new AppsPage(page);
+    for (const name of ["shop-prod", "shop-staging", "billing-api"]) {
+      await expect(page.getByRole("link", { name, exact: true })).toBeVisible({ timeout: 30_000 });
+    }
+    const shop = apps.dynoTable("shop-prod");
+    await expect(shop.getByRole("cell", { name: "web", exact: true })).toBeVisible();
+    await expect(shop.getByText("web.1 up")).toBeVisible();
+    await expect(shop.getByRole("cell", { name: "512 MB" })).toBeVisible();
+    await expect(
+      page.getByText("heroku labs:enable log-runtime-metrics -a shop-staging"),
+    ).toBeVisible();
+  });
+
+  test("Sync now shows the result of the sync", async ({ page }) => {
+    await signInAsAdmin(page, "/apps");
+    await new AppsPage(page).syncNow();
+    await expect(
+      page.getByRole("status").filter({ hasText: /Synced: 3 apps, \d+ dynos, \d+ API calls/ }),
+    ).toBeVisible();
+  });
+
+  test("an app's page shows its dyno types and dynos", async ({ page }) => {
+    await signInAsAdmin(page, "/apps");
+    await page.getByRole("link", { name: "billing-api", exact: true }).click();
+    await expect(page.getByRole("heading", { name: "billing-api", level: 1 })).toBeVisible();
+    const dynos = page.getByRole("table", { name: "Dynos of billing-api" });
+    await expect(dynos.getByRole("cell", { name: "web.1" })).toBeVisible();
+    await expect(dynos.getByRole("cell", { name: "Performance-M" }).first()).toBeVisible();
+  });
+
+  test("an admin starts and stops a demo scenario, and the Activity page records it", async ({
+    page,
+  }) => {
+    await signInAsAdmin(page, "/apps");
+    await page.getByLabel("App", { exact: true }).selectOption("shop-prod");
+    await page.getByLabel("Dyno or type").selectOption("web.1");
+    await page.getByLabel("Scenario").selectOption("memory-leak");
+    await page.getByRole("button", { name: "Start scenario" }).click();
+    await expect(page.getByText("Scenario started")).toBeVisible();
+    const stop = page.getByRole("button", { name: "Stop memory-leak on shop-prod" });
+    await expect(stop).toBeVisible();
+    await stop.click();
+    await expect(stop).toHaveCount(0);
+    await page.goto("/activity");
+    await expect(
+      page.getByRole("row", { name: /started a demo scenario on shop-prod web\.1/ }),
+    ).toBeVisible();
+  });
+});
