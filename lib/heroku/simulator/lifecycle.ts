@@ -99,17 +99,23 @@ export function bootDyno(world: World, app: SimApp, dyno: Dyno, at: number): voi
   const failing = world.effects(app, dyno.name).find((e) => e.kind === "boot-failure");
   if (failing && failing.kind === "boot-failure") {
     if (dyno.type === "web") {
-      later(world, app, dyno, at + seconds(failing.bootTimeoutSeconds), (t) => {
-        say(
-          world,
-          app,
-          dyno,
-          `Error R10 (Boot timeout) -> Web process failed to bind to $PORT within ${failing.bootTimeoutSeconds} seconds of launch`,
-          t,
-        );
-        say(world, app, dyno, "Stopping process with SIGKILL", t + rng.int(1500, 3000));
-        crashDyno(world, app, dyno, t + rng.int(150_000, 220_000), 137);
-      });
+      later(
+        world,
+        app,
+        dyno,
+        at + seconds(failing.bootTimeoutSeconds) + rng.int(1000, 90_000),
+        (t) => {
+          say(
+            world,
+            app,
+            dyno,
+            `Error R10 (Boot timeout) -> Web process failed to bind to $PORT within ${failing.bootTimeoutSeconds} seconds of launch`,
+            t,
+          );
+          say(world, app, dyno, "Stopping process with SIGKILL", t + rng.int(1500, 3000));
+          crashDyno(world, app, dyno, t + rng.int(150_000, 220_000), 137);
+        },
+      );
     } else {
       later(world, app, dyno, at + seconds(rng.between(1.5, 4)), (t) => {
         world.emit(app, "app", dyno.name, appErrorLine(rng, app.flavor), t);
@@ -119,7 +125,6 @@ export function bootDyno(world: World, app: SimApp, dyno: Dyno, at: number): voi
     return;
   }
   later(world, app, dyno, at + seconds(rng.between(0.8, 3)), (t) => {
-    changeState(world, app, dyno, "up", t);
     world.emit(
       app,
       "app",
@@ -127,6 +132,7 @@ export function bootDyno(world: World, app: SimApp, dyno: Dyno, at: number): voi
       bootLine(rng, app.flavor, dyno.type),
       t - rng.int(20_000, 200_000),
     );
+    changeState(world, app, dyno, "up", t);
     startSampler(world, app, dyno, t + seconds(rng.between(2, 20)));
     later(world, app, dyno, t + seconds(24 * 3600 + rng.between(0, 216 * 60)), () =>
       restartDyno(world, app, dyno, "Cycling"),
