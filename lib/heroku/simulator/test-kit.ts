@@ -103,23 +103,36 @@ export type ReceivedRequest = {
   answered: number;
 };
 
-/** A local HTTPS-drain stand-in: records every request and answers `respond(index)`. */
-export async function startReceiver(respond: (index: number) => number = () => 204) {
+/**
+ * A local HTTPS-drain stand-in: records every request and answers `respond(index)`, after
+ * `delayMs` (so overlapping requests would show in `maxConcurrent`).
+ */
+export async function startReceiver(
+  respond: (index: number) => number = () => 204,
+  options: { delayMs?: number } = {},
+) {
   const requests: ReceivedRequest[] = [];
+  const stats = { inFlight: 0, maxConcurrent: 0, received: 0 };
   const server = createServer((req, res) => {
+    stats.inFlight += 1;
+    stats.maxConcurrent = Math.max(stats.maxConcurrent, stats.inFlight);
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const answered = respond(requests.length);
-      requests.push({
+      const answered = respond(stats.received++);
+      const request = {
         method: req.method ?? "",
         url: req.url ?? "",
         headers: req.headers,
         body: Buffer.concat(chunks),
         answered,
-      });
-      res.writeHead(answered);
-      res.end();
+      };
+      setTimeout(() => {
+        stats.inFlight -= 1;
+        requests.push(request);
+        res.writeHead(answered);
+        res.end();
+      }, options.delayMs ?? 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -128,6 +141,7 @@ export async function startReceiver(respond: (index: number) => number = () => 2
     port,
     url: `http://127.0.0.1:${port}`,
     requests,
+    stats,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -242,6 +242,9 @@ const jobs = [
   "WebhookDispatch",
 ];
 
+// App output is UTF-8: drain frames count bytes, not characters (PLATFORM.md §6.2).
+const customers = ["Zoë Müller", "José Núñez", "Ørsted A/S", "Łukasz Wójcik", "Acme Corp"];
+
 /** One line of background work (worker, clock or any non-web process type). */
 export function backgroundLine(rng: Rng, flavor: AppFlavor, type: string): string {
   if (type === "clock") {
@@ -252,7 +255,11 @@ export function backgroundLine(rng: Rng, flavor: AppFlavor, type: string): strin
   if (flavor === "rails") {
     return `pid=4 tid=${rng.hex(4)} class=${job}Job jid=${rng.hex(24)} elapsed=${(ms / 1000).toFixed(3)} INFO: done`;
   }
-  return `job=${job} id=${rng.int(10_000, 999_999)} status=completed duration=${ms}ms`;
+  const id = rng.int(10_000, 999_999);
+  if (job === "ReceiptPdf") {
+    return `job=${job} id=${id} customer="${rng.pick(customers)}" status=completed duration=${ms}ms`;
+  }
+  return `job=${job} id=${id} status=completed duration=${ms}ms`;
 }
 
 /** Fresh process memory for a dyno of `quotaMb`: a baseline share of the quota, warming up. */
