@@ -238,6 +238,9 @@ const routes: Route[] = [
       ranges: ["id", "name", "updated_at"],
     };
   }),
+  route("GET", "/teams/:team/apps", () => {
+    throw notFound("Couldn't find that team.");
+  }),
   route("GET", "/apps/:app", (context) => ({
     status: 200,
     body: appJson(findApp(context), context.deps.world.account, context.sdk),

@@ -359,14 +359,12 @@ export function deployApp(world: World, app: SimApp, rng: Rng): void {
   for (const dyno of targetDynos(app, undefined)) restartDyno(world, app, dyno, "Restarting");
 }
 
-export type ParamDoc = ParamSpec;
-
 /** What GET /__sim/scenarios lists. */
 export function describeScenarios(): {
   name: string;
   description: string;
   target: string;
-  params: ParamDoc[];
+  params: ParamSpec[];
 }[] {
   return scenarioDefinitions.map((d) => ({
     name: d.name,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSimulator, startSimulator } from "./index";
-import { call, createSession, readLogs } from "./test-kit";
+import { call, control, createSession, readLogs, waitFor } from "./test-kit";
 
 const START = new Date("2025-03-04T09:00:00Z");
 const WINDOW = 300;
@@ -196,6 +196,36 @@ describe("trafficScale", () => {
       expect(scaled.length).toBeLessThan(base.length * 4);
     } finally {
       await busy.close();
+    }
+  });
+});
+
+describe("the real clock", () => {
+  it("produces lines on its own as wall-clock time passes", async () => {
+    const real = await startSimulator({ clock: "real", seed: 21 });
+    try {
+      const clock = await control(real, "GET", "/__sim/clock");
+      expect(clock.json).toMatchObject({ clock: "real" });
+      const opened = Date.now();
+      const history = await readLogs(real, "shop-prod", { lines: 1500 });
+      expect(history.length).toBeGreaterThan(100);
+      const url = await createSession(real, "shop-prod", { dyno: "router", lines: 0, tail: true });
+      const controller = new AbortController();
+      const response = await fetch(url, { signal: controller.signal });
+      const reader = response.body?.getReader();
+      let text = "";
+      await waitFor(async () => {
+        const chunk = await reader?.read();
+        text += new TextDecoder().decode(chunk?.value);
+        return text.split("\n").filter(Boolean).length >= 3;
+      }, "live router lines");
+      controller.abort();
+      for (const line of text.split("\n").filter(Boolean).slice(0, 3)) {
+        expect(parse(line).proc).toBe("router");
+        expect(parse(line).at).toBeGreaterThan(opened - 1000);
+      }
+    } finally {
+      await real.close();
     }
   });
 });
