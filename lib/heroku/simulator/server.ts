@@ -149,6 +149,13 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Runn
   const apiDeps = { world, apiKey, rateLimit, sessions, drains, faults, stats };
 
   const advance = (by: number) => {
+    if (!Number.isFinite(by) || by < 0 || by > MAX_ADVANCE_SECONDS) {
+      throw new SimError(
+        400,
+        "bad_request",
+        `advanceSeconds must be between 0 and ${MAX_ADVANCE_SECONDS}.`,
+      );
+    }
     if (world.clock !== "manual") {
       throw new SimError(
         409,
