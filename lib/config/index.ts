@@ -126,6 +126,11 @@ export const configVars = {
     purpose: "how long job run records are kept before the prune-job-runs job removes them",
     example: "14",
   },
+  RETENTION_DAYS: {
+    schema: intInRange(1, 3650, 30),
+    purpose: "how long log events, metric samples and request statistics are kept",
+    example: "30",
+  },
   HEROKU_API_KEY: {
     schema: z.preprocess(
       emptyToUndefined,
@@ -197,6 +202,7 @@ export type Config = {
   scheduler: "on" | "off";
   schedulerIntervalSeconds: number;
   jobRunsRetentionDays: number;
+  retentionDays: number;
   logLevel: "debug" | "info" | "warn" | "error";
   heroku: { apiKey: string | undefined; apiUrl: string };
   simulator: { port: number; scenarioToken: string | undefined; seed: number; apps: number };
@@ -282,6 +288,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     scheduler: values.SCHEDULER,
     schedulerIntervalSeconds: values.SCHEDULER_INTERVAL_SECONDS,
     jobRunsRetentionDays: values.JOB_RUNS_RETENTION_DAYS,
+    retentionDays: values.RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
     heroku: {
       apiKey: values.HEROKU_API_KEY,

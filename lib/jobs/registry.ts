@@ -3,6 +3,8 @@
 import { discoverApps } from "@/lib/apps/discover";
 import { getConfig } from "@/lib/config";
 import { getHerokuClient, getHerokuConnection } from "@/lib/heroku/connection";
+import { ensureDemoDrains } from "@/lib/ingest/drains-service";
+import { pruneRetention } from "@/lib/ingest/retention";
 import { failAbandonedRuns, pruneJobRuns } from "./runs";
 import type { JobDefinition } from "./types";
 
@@ -11,6 +13,25 @@ const DAY_MS = 24 * HOUR_MS;
 
 export const jobRegistry: readonly JobDefinition[] = [
   {
+    name: "prune-retention",
+    description:
+      "Removes log events, metric samples and request statistics older than RETENTION_DAYS.",
+    intervalSeconds: 60 * 60,
+    leaseSeconds: 10 * 60,
+    async run(ctx) {
+      const removed = await pruneRetention(ctx.db, {
+        now: ctx.clock.now(),
+        retentionDays: getConfig().retentionDays,
+      });
+      return {
+        processed: removed.events + removed.samples + removed.requestMinutes,
+        skipped: 0,
+        failed: 0,
+        detail: `removed ${removed.events} events, ${removed.samples} samples, ${removed.requestMinutes} request minutes, ${removed.frames} drain frame ids`,
+      };
+    },
+  },
+  {
     name: "discover",
     description: "Syncs apps, dyno types and dynos from the Heroku account.",
     intervalSeconds: 10 * 60,
@@ -18,7 +39,7 @@ export const jobRegistry: readonly JobDefinition[] = [
     async run(ctx) {
       const connection = await getHerokuConnection();
       const client = await getHerokuClient();
-      return discoverApps({
+      const summary = await discoverApps({
         ctx,
         input: {
           client,
@@ -27,6 +48,12 @@ export const jobRegistry: readonly JobDefinition[] = [
           reportProgress: ctx.reportProgress,
         },
       });
+      // demo mode: the simulator's apps push their logs to this console through drains
+      if (connection.demo) {
+        const added = await ensureDemoDrains({ ctx, client, appUrl: getConfig().appUrl });
+        if (added) summary.detail = `${summary.detail}; ${added} drains added`;
+      }
+      return summary;
     },
   },
   {

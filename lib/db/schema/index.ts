@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./auth";
 export * from "./cache";
 export * from "./jobs";
+export * from "./logs";

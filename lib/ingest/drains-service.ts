@@ -1,0 +1,78 @@
+// Setting up the push path: a per-app drain token, and the drain added through the Platform API.
+import { and, eq, isNull } from "drizzle-orm";
+import { recordAudit } from "@/lib/audit";
+import type { Ctx } from "@/lib/context";
+import { apps, drains } from "@/lib/db/schema";
+import type { HerokuClient } from "@/lib/heroku/client";
+import { newDrainSecret } from "./drain";
+
+export const drainUrl = (appUrl: string, drainId: string, secret: string) =>
+  `${appUrl.replace(/\/+$/, "")}/api/drains/${drainId}.${secret}`;
+
+/** The exact command a user runs to add the drain themselves. */
+export const drainAddCommand = (url: string, app: string) => `heroku drains:add ${url} -a ${app}`;
+
+/**
+ * Creates (or rotates) the app's drain token and adds the drain on Heroku; a previous drain of
+ * ours is removed once the new one is in place. Returns the drain URL (shown once).
+ */
+export async function enableDrain({
+  ctx,
+  client,
+  input,
+}: {
+  ctx: Ctx;
+  client: HerokuClient;
+  input: { appId: string; appName: string; appUrl: string };
+}): Promise<{ url: string }> {
+  const { secret, hash } = newDrainSecret();
+  const [existing] = await ctx.db.select().from(drains).where(eq(drains.appId, input.appId));
+  const now = ctx.clock.now();
+  const [row] = existing
+    ? await ctx.db
+        .update(drains)
+        .set({ tokenHash: hash, rotatedAt: now })
+        .where(eq(drains.id, existing.id))
+        .returning()
+    : await ctx.db
+        .insert(drains)
+        .values({ appId: input.appId, tokenHash: hash, createdAt: now })
+        .returning();
+  if (!row) throw new Error("drain not saved");
+  const url = drainUrl(input.appUrl, row.id, secret);
+  const added = await client.addLogDrain(input.appName, url);
+  if (existing?.herokuDrainId) {
+    await client.removeLogDrain(input.appName, existing.herokuDrainId).catch(() => undefined);
+  }
+  await ctx.db
+    .update(drains)
+    .set({ herokuDrainId: added.id, herokuDrainToken: added.token ?? null })
+    .where(eq(drains.id, row.id));
+  await recordAudit(ctx.db, ctx.actor, {
+    action: existing ? "drain.rotated" : "drain.added",
+    target: input.appName,
+    at: now,
+  });
+  return { url };
+}
+
+/** Demo mode: every demo app sends its logs to this console through a drain. */
+export async function ensureDemoDrains({
+  ctx,
+  client,
+  appUrl,
+}: {
+  ctx: Ctx;
+  client: HerokuClient;
+  appUrl: string;
+}): Promise<number> {
+  const missing = await ctx.db
+    .select({ id: apps.id, name: apps.name })
+    .from(apps)
+    .leftJoin(drains, eq(drains.appId, apps.id))
+    .where(and(eq(apps.status, "active"), isNull(drains.id)));
+  for (const app of missing) {
+    await enableDrain({ ctx, client, input: { appId: app.id, appName: app.name, appUrl } });
+  }
+  return missing.length;
+}
