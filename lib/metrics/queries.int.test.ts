@@ -140,6 +140,7 @@ describe("getErrorTimeline", () => {
     const timeline = await getErrorTimeline(appId, hour);
     expect(timeline.codes).toEqual(["H10", "H12", "R14", "crashed"]);
     expect(timeline.totals).toEqual({ H10: 1, H12: 1, R14: 2, crashed: 1 });
+    expect(timeline.explain.R14?.description).toBe("Memory quota exceeded (swap in use)");
     expect(timeline.points).toHaveLength(60);
     const point = (hhmm: string) => timeline.points.find((p) => p.t === minute(hhmm));
     expect(point("09:41")).toEqual({ t: minute("09:41"), H10: 0, H12: 1, R14: 0, crashed: 0 });

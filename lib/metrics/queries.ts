@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { emptyHistogram, HISTOGRAM_SIZE, histogramQuantile } from "@/lib/ingest/histogram";
 import { bucketStarts, perMinute, type TimeWindow } from "./buckets";
+import { type CodeInfo, codeInfo } from "./codes";
 
 /** One chart point: `t` is the bucket start (epoch ms); other keys are series values. */
 export type SeriesPoint = { t: number; [series: string]: number | null };
@@ -15,6 +16,8 @@ export type ErrorTimeline = {
   /** Codes seen in the window, H first, then R, L and `crashed`. */
   codes: string[];
   totals: Record<string, number>;
+  /** What each code means, for tooltips and the legend. */
+  explain: Record<string, CodeInfo>;
   /** Every bucket of the window, each code counted (0 when none). */
   points: SeriesPoint[];
 };
@@ -114,7 +117,8 @@ export async function getErrorTimeline(
     for (const code of codes) point[code] = bucket?.get(code) ?? 0;
     return point;
   });
-  return { codes, totals, points };
+  const explain = Object.fromEntries(codes.map((code) => [code, codeInfo(code)]));
+  return { codes, totals, explain, points };
 }
 
 type SampleRow = {
