@@ -42,7 +42,7 @@ export function ErrorTimelineChart({
   timeline,
   markers,
   window,
-  title = "Errors by code",
+  title = "Error events per interval, stacked by code",
 }: {
   timeline: Timeline;
   markers: Marker[];

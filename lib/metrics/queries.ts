@@ -6,6 +6,7 @@ import { cache } from "react";
 import { getDb } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { emptyHistogram, HISTOGRAM_SIZE, histogramQuantile } from "@/lib/ingest/histogram";
+import { log } from "@/lib/log";
 import { bucketStarts, perMinute, type TimeWindow } from "./buckets";
 import { type CodeInfo, codeInfo } from "./codes";
 
@@ -345,4 +346,16 @@ const cachedMarkers = cache(loadMarkers);
 /** Restarts and cycling, releases and deploys, and crashes in the window; one per kind and bucket. */
 export function getMarkers(appId: string, window: TimeWindow): Promise<Marker[]> {
   return cachedMarkers(appId, window.from.getTime(), window.to.getTime(), window.stepSeconds);
+}
+
+export type Settled<T> = { ok: true; data: T } | { ok: false };
+
+/** A panel's read that fails alone: logged with its cause, shown as an error state, page intact. */
+export async function settle<T>(panel: string, read: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, data: await read };
+  } catch (error) {
+    log.error("chart panel read failed", { panel, error });
+    return { ok: false };
+  }
 }

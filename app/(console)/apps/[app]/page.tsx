@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { DynoStateBadge } from "@/components/apps/dyno-state-badge";
 import { FormationTable } from "@/components/apps/formation-table";
 import { PageHeader } from "@/components/layout/page-header";
@@ -11,18 +12,34 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { enableRuntimeMetricsCommand, getAppByName } from "@/lib/apps/queries";
 import { formationRows } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
+import { parseRange, RANGE_SPECS, rangeWindow } from "@/lib/metrics/buckets";
+import { RangePicker } from "./_components/range-picker";
+import { ErrorsPanel } from "./_panels/errors-panel";
+import { LoadPanel } from "./_panels/load-panel";
+import { MemoryPanel } from "./_panels/memory-panel";
+import { PanelSkeleton } from "./_panels/panel-states";
+import { RequestsPanel } from "./_panels/requests-panel";
 
-type Props = { params: Promise<{ app: string }> };
+type Props = {
+  params: Promise<{ app: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: decodeURIComponent((await params).app) };
 }
 
-export default async function AppPage({ params }: Props) {
+export default async function AppPage({ params, searchParams }: Props) {
   await requireUser();
   const name = decodeURIComponent((await params).app);
+  const range = parseRange((await searchParams).range);
   const app = await getAppByName(name);
   if (!app) notFound();
+  const window = rangeWindow(range, new Date());
+  const stepMinutes = RANGE_SPECS[range].stepSeconds / 60;
+  const step = stepMinutes < 60 ? `${stepMinutes} min` : `${stepMinutes / 60} h`;
+  const panel = { appId: app.id, window };
+  const runtime = { appName: app.name, runtimeMetrics: app.runtimeMetrics };
   return (
     <>
       <PageHeader
@@ -102,12 +119,46 @@ export default async function AppPage({ params }: Props) {
             </Table>
           )}
         </Card>
-        <Card title="Errors, memory and load">
-          <EmptyState title="No log data for this app yet">
-            The error timeline by code, memory per dyno type against its quota, load, requests, 5xx
-            and p95 appear here once this app&apos;s logs are ingested (log drain or polling).
-          </EmptyState>
-        </Card>
+        <section aria-labelledby="charts-heading" className="grid gap-6">
+          <div className="flex flex-wrap items-center justify-between gap-3">
+            <div>
+              <h2 id="charts-heading" className="text-lg font-semibold">
+                Errors, memory and load
+              </h2>
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                Last {RANGE_SPECS[range].label} in {step} intervals, in your time zone. Dashed
+                vertical lines mark restarts (↻), releases (▲) and crashes (✕).
+              </p>
+            </div>
+            <RangePicker current={range} />
+          </div>
+          <Card title="Errors by code">
+            <Suspense key={`errors-${range}`} fallback={<PanelSkeleton label="error timeline" />}>
+              <ErrorsPanel {...panel} />
+            </Suspense>
+          </Card>
+          <Card title="Memory" description="RSS per dyno against the dyno type's memory quota.">
+            <Suspense
+              key={`memory-${range}`}
+              fallback={<PanelSkeleton label="memory" charts={2} />}
+            >
+              <MemoryPanel {...panel} {...runtime} />
+            </Suspense>
+          </Card>
+          <Card title="Load" description="1-minute load average per dyno.">
+            <Suspense key={`load-${range}`} fallback={<PanelSkeleton label="load" charts={2} />}>
+              <LoadPanel {...panel} {...runtime} />
+            </Suspense>
+          </Card>
+          <Card
+            title="Requests"
+            description="Router traffic: requests, 5xx responses and p95 service time."
+          >
+            <Suspense key={`requests-${range}`} fallback={<PanelSkeleton label="requests" />}>
+              <RequestsPanel {...panel} />
+            </Suspense>
+          </Card>
+        </section>
       </div>
     </>
   );
