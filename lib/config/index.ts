@@ -131,6 +131,18 @@ export const configVars = {
     purpose: "how long log events, metric samples and request statistics are kept",
     example: "30",
   },
+  POLL_TAIL_SECONDS: {
+    schema: intInRange(1, 600, 20),
+    purpose:
+      "how long one poll keeps a log session open (tail), within the cron function's time limit",
+    example: "20",
+  },
+  POLL_INTERVAL_SECONDS: {
+    schema: intInRange(10, 86_400, 60),
+    purpose:
+      "how often each polled log source is read; doubled and more when the API budget runs low",
+    example: "60",
+  },
   HEROKU_API_KEY: {
     schema: z.preprocess(
       emptyToUndefined,
@@ -203,6 +215,7 @@ export type Config = {
   schedulerIntervalSeconds: number;
   jobRunsRetentionDays: number;
   retentionDays: number;
+  poll: { tailSeconds: number; intervalSeconds: number };
   logLevel: "debug" | "info" | "warn" | "error";
   heroku: { apiKey: string | undefined; apiUrl: string };
   simulator: { port: number; scenarioToken: string | undefined; seed: number; apps: number };
@@ -289,6 +302,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     schedulerIntervalSeconds: values.SCHEDULER_INTERVAL_SECONDS,
     jobRunsRetentionDays: values.JOB_RUNS_RETENTION_DAYS,
     retentionDays: values.RETENTION_DAYS,
+    poll: { tailSeconds: values.POLL_TAIL_SECONDS, intervalSeconds: values.POLL_INTERVAL_SECONDS },
     logLevel: values.LOG_LEVEL,
     heroku: {
       apiKey: values.HEROKU_API_KEY,

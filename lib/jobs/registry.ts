@@ -4,7 +4,9 @@ import { discoverApps } from "@/lib/apps/discover";
 import { getConfig } from "@/lib/config";
 import { getHerokuClient, getHerokuConnection } from "@/lib/heroku/connection";
 import { ensureDemoDrains } from "@/lib/ingest/drains-service";
+import { pollLogSources } from "@/lib/ingest/poll";
 import { pruneRetention } from "@/lib/ingest/retention";
+import { processOwner } from "./owner";
 import { failAbandonedRuns, pruneJobRuns } from "./runs";
 import type { JobDefinition } from "./types";
 
@@ -12,6 +14,24 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 export const jobRegistry: readonly JobDefinition[] = [
+  {
+    name: "poll-logs",
+    description: "Reads the logs of apps without a drain through Heroku log sessions (tail).",
+    intervalSeconds: 30,
+    leaseSeconds: 5 * 60,
+    async run(ctx) {
+      const config = getConfig();
+      return pollLogSources({
+        ctx,
+        options: {
+          client: await getHerokuClient(),
+          owner: processOwner,
+          tailSeconds: config.poll.tailSeconds,
+          intervalSeconds: config.poll.intervalSeconds,
+        },
+      });
+    },
+  },
   {
     name: "prune-retention",
     description:

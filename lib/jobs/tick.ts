@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import type { Ctx } from "@/lib/context";
 import { type JobRunOutcome, jobRuns, jobs } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { processOwner } from "./owner";
 import { findJob, jobRegistry } from "./registry";
 import type { JobDefinition, JobSummary, JobTrigger } from "./types";
 
@@ -21,8 +20,7 @@ export type JobResult = {
   detail?: string;
 };
 
-/** A name for this process in lease columns and job_runs. */
-export const processOwner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+export { processOwner };
 
 async function ensureJobRows(ctx: Ctx, registry: readonly JobDefinition[]): Promise<void> {
   if (registry.length === 0) return;

@@ -12,6 +12,7 @@ import { enableRuntimeMetricsCommand, getSyncState, listApps } from "@/lib/apps/
 import { appHealth, formationRows } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
 import { listDemoScenarios } from "@/lib/heroku/demo";
+import { getIngestHealth, type IngestHealth } from "@/lib/ingest/queries";
 import { isDemoMode } from "@/lib/system/queries";
 import { startScenarioAction, stopScenarioAction, syncNowAction } from "./actions";
 
@@ -21,10 +22,11 @@ const healthTone = { ok: "ok", degraded: "warn", down: "bad", unknown: "neutral"
 
 export default async function AppsPage() {
   const user = await requireUser();
-  const [active, gone, sync] = await Promise.all([
+  const [active, gone, sync, ingest] = await Promise.all([
     listApps(),
     listApps({ status: "gone" }),
     getSyncState(),
+    getIngestHealth(),
   ]);
   const demo = isDemoMode();
   const scenarios = demo && user.role === "admin" ? await listDemoScenarios() : null;
@@ -126,6 +128,7 @@ export default async function AppsPage() {
                   </p>
                 )}
                 <FormationTable app={app.name} rows={formationRows(app)} />
+                <IngestLine health={ingest.get(app.id)} />
                 {app.runtimeMetrics === false && (
                   <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
                     Memory and load charts need runtime metrics. Enable them, then restart the
@@ -164,5 +167,29 @@ export default async function AppsPage() {
         </Card>
       )}
     </>
+  );
+}
+
+function IngestLine({ health }: { health: IngestHealth | undefined }) {
+  if (!health || health.path === "none") {
+    return (
+      <p className="mt-3 text-sm text-amber-800 dark:text-amber-300">
+        <Badge tone="warn">blind</Badge> No logs arrive from this app yet: add a log drain or let
+        the poller read it.
+      </p>
+    );
+  }
+  return (
+    <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+      <Badge tone={health.lastLineAt ? "ok" : "warn"}>{`logs via ${health.path}`}</Badge>{" "}
+      {health.lines.toLocaleString("en")} lines, last{" "}
+      <RelativeTime iso={health.lastLineAt} relativeOnly />
+      {health.duplicates > 0 && ` · ${health.duplicates} duplicate batches skipped`}
+      {health.badFrames > 0 && ` · ${health.badFrames} bad frames`}
+      {health.droppedByHeroku > 0 && ` · ${health.droppedByHeroku} lines dropped by Heroku (L10)`}
+      {health.lastError && (
+        <span className="text-red-700 dark:text-red-400"> · {health.lastError}</span>
+      )}
+    </p>
   );
 }

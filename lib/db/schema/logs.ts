@@ -120,7 +120,9 @@ export const logSources = pgTable(
     leaseOwner: text("lease_owner"),
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
     // high-water mark: the newest instant stored and the fingerprints seen at that instant
-    hwmTs: timestamp("hwm_ts", { withTimezone: true, precision: 6 }),
+    hwmTs: timestamp("hwm_ts", { withTimezone: true }),
+    /** Microseconds past hwm_ts's millisecond (JS dates hold milliseconds). */
+    hwmMicros: integer("hwm_micros"),
     hwmFingerprints: text("hwm_fingerprints").array(),
     linesRead: bigint("lines_read", { mode: "number" }).notNull().default(0),
     linesStored: bigint("lines_stored", { mode: "number" }).notNull().default(0),
