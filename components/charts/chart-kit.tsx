@@ -81,8 +81,10 @@ const MARKER_STYLE: Record<MarkerKind, { color: string; icon: string; dash: stri
 /** Vertical lines for restarts, releases and crashes; labels only while they fit. */
 export function markerLines(markers: readonly Marker[], yAxisId?: string): ReactNode[] {
   const labelled = markers.length <= 8;
-  return markers.map((marker) => {
+  return markers.map((marker, index) => {
     const style = MARKER_STYLE[marker.kind];
+    // Alternate sides and heights so neighbouring labels do not print over each other.
+    const odd = index % 2 === 1;
     return (
       <ReferenceLine
         key={`${marker.kind}-${marker.t}`}
@@ -95,7 +97,8 @@ export function markerLines(markers: readonly Marker[], yAxisId?: string): React
           labelled
             ? {
                 value: `${style.icon} ${marker.label}`,
-                position: "insideTopLeft",
+                position: odd ? ("insideTopRight" as const) : ("insideTopLeft" as const),
+                offset: odd ? 16 : 4,
                 fontSize: 10,
                 fill: "currentColor",
               }

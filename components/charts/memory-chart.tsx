@@ -55,7 +55,7 @@ export function MemoryChart({
       note={
         <>
           {quotaMb
-            ? `quota ${quotaMb} MB per dyno · peak ${Math.round(peak)} MB (${peakPercent}%)`
+            ? `quota ${quotaMb} MB per dyno · peak RSS + swap ${Math.round(peak)} MB (${peakPercent}% of quota)`
             : "quota unknown"}
           {swapping.length > 0 && ` · swap in use on ${swapping.join(", ")}`} ·{" "}
           <MarkerNote markers={markers} />
