@@ -15,7 +15,7 @@ export async function LoadPanel({
     settle("load", getLoadSeries(appId, window)),
     settle("markers", getMarkers(appId, window)),
   ]);
-  if (!series.ok) return <PanelError what="load" />;
+  if (!series.ok) return <PanelError what="the load charts" />;
   if (series.data.length === 0) {
     return (
       <div data-testid="chart-load-empty">

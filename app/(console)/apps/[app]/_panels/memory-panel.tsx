@@ -15,7 +15,7 @@ export async function MemoryPanel({
     settle("memory", getMemorySeries(appId, window)),
     settle("markers", getMarkers(appId, window)),
   ]);
-  if (!series.ok) return <PanelError what="memory" />;
+  if (!series.ok) return <PanelError what="the memory charts" />;
   if (series.data.length === 0) {
     return (
       <div data-testid="chart-memory-empty">

@@ -8,7 +8,7 @@ export async function RequestsPanel({ appId, window }: PanelProps) {
     settle("requests", getRequestSeries(appId, window)),
     settle("markers", getMarkers(appId, window)),
   ]);
-  if (!series.ok) return <PanelError what="requests, 5xx and p95" />;
+  if (!series.ok) return <PanelError what="the requests chart" />;
   return (
     <RequestsChart
       series={series.data}
