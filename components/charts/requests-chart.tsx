@@ -28,6 +28,8 @@ import {
   timeTicks,
 } from "./chart-kit";
 
+// A fixed locale: this note renders on the server too, and must match on hydration.
+const count = new Intl.NumberFormat("en-US");
 const OK_COLOR = "#6366f1";
 const P95_COLOR = "#f59e0b";
 
@@ -52,7 +54,7 @@ export function RequestsChart({
       testId="chart-requests"
       note={
         <>
-          {requests.toLocaleString()} requests · {errors5xx.toLocaleString()} 5xx ({errorRate}%) ·{" "}
+          {count.format(requests)} requests · {count.format(errors5xx)} 5xx ({errorRate}%) ·{" "}
           <MarkerNote markers={markers} />
         </>
       }
