@@ -18,7 +18,7 @@ import {
 
 // Families keep related colours: router (H) warm, runtime (R) purple/pink, logging (L) blue.
 const FAMILY_COLORS: Record<string, string[]> = {
-  H: ["#f97316", "#f59e0b", "#eab308", "#fb923c", "#d97706"],
+  H: ["#f59e0b", "#ea580c", "#facc15", "#b45309", "#fb923c"],
   R: ["#a855f7", "#ec4899", "#8b5cf6", "#d946ef"],
   L: ["#0ea5e9", "#06b6d4"],
 };
@@ -123,7 +123,7 @@ export function ErrorTimelineChart({
             {...axisProps}
           />
           <Tooltip
-            cursor={{ fill: "currentColor", fillOpacity: 0.08 }}
+            cursor={{ fill: "currentColor", fillOpacity: 0.08, stroke: "none" }}
             content={({ active, payload, label }) =>
               active && payload?.length ? (
                 <TooltipBox

@@ -105,7 +105,7 @@ export function RequestsChart({
             {...axisProps}
           />
           <Tooltip
-            cursor={{ fill: "currentColor", fillOpacity: 0.08 }}
+            cursor={{ fill: "currentColor", fillOpacity: 0.08, stroke: "none" }}
             content={({ active, payload, label }) => {
               const point = payload?.[0]?.payload as RequestPoint | undefined;
               if (!active || !point) return null;
