@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Sparkline } from "@/components/charts/sparkline";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -9,13 +10,19 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { listApps } from "@/lib/apps/queries";
 import { appHealth } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
+import { codeInfo } from "@/lib/metrics/codes";
+import { type AppOverviewFigures, getOverviewFigures } from "@/lib/metrics/overview";
 import { getJobOverview } from "@/lib/system/queries";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requireUser();
-  const [jobs, apps] = await Promise.all([getJobOverview(), listApps()]);
+  const [jobs, apps, figures] = await Promise.all([
+    getJobOverview(),
+    listApps(),
+    getOverviewFigures(),
+  ]);
   const failing = jobs.filter((job) => job.lastOutcome === "failed");
   return (
     <>
@@ -51,7 +58,10 @@ export default async function OverviewPage() {
                   <Th>App</Th>
                   <Th>State</Th>
                   <Th>Dynos up</Th>
-                  <Th>Dyno types</Th>
+                  <Th>Errors 24 h</Th>
+                  <Th>Memory now</Th>
+                  <Th>5xx, 1 h</Th>
+                  <Th>Requests 24 h</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -86,9 +96,7 @@ export default async function OverviewPage() {
                       <Td>
                         {up} of {app.dynos.length}
                       </Td>
-                      <Td className="text-slate-600 dark:text-slate-400">
-                        {app.formations.map((f) => `${f.type} ×${f.quantity} ${f.size}`).join(", ")}
-                      </Td>
+                      <OverviewFigures figures={figures.get(app.id)} />
                     </tr>
                   );
                 })}
@@ -123,6 +131,64 @@ export default async function OverviewPage() {
           )}
         </Card>
       </div>
+    </>
+  );
+}
+
+function OverviewFigures({ figures }: { figures: AppOverviewFigures | undefined }) {
+  const errors = figures?.errors24h ?? [];
+  return (
+    <>
+      <Td>
+        {errors.length === 0 ? (
+          <span className="text-slate-500">none</span>
+        ) : (
+          <span className="flex flex-wrap gap-1">
+            {errors.slice(0, 4).map((e) => (
+              <Badge
+                key={e.code}
+                tone={
+                  e.code.startsWith("H") || e.code === "crashed" || e.code === "R15"
+                    ? "bad"
+                    : "warn"
+                }
+                title={codeInfo(e.code).description}
+              >
+                {e.code} ×{e.count}
+              </Badge>
+            ))}
+          </span>
+        )}
+      </Td>
+      <Td>
+        {figures?.memory.length ? (
+          figures.memory.map((m) => (
+            <span
+              key={m.dynoType}
+              className={`block ${m.percent >= 100 ? "font-semibold text-red-700 dark:text-red-400" : ""}`}
+            >
+              {m.dynoType} {m.percent}% of quota
+            </span>
+          ))
+        ) : (
+          <span className="text-slate-500" title="No runtime metrics in the last 5 minutes">
+            –
+          </span>
+        )}
+      </Td>
+      <Td>
+        {figures?.errorRate5xx1h === null || figures?.errorRate5xx1h === undefined ? (
+          <span className="text-slate-500">–</span>
+        ) : (
+          `${(figures.errorRate5xx1h * 100).toFixed(1)}% of ${figures.requests1h}`
+        )}
+      </Td>
+      <Td>
+        <Sparkline
+          values={figures?.sparkline ?? new Array<number>(24).fill(0)}
+          label={`Requests per hour over 24 h: ${(figures?.sparkline ?? []).reduce((a, b) => a + b, 0)} in all`}
+        />
+      </Td>
     </>
   );
 }
