@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import { PageHeader } from "@/components/layout/page-header";
+import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -29,6 +30,7 @@ export default async function OverviewPage() {
       <PageHeader
         title="Overview"
         description="Is anything wrong right now? Firing incidents come first, then every app."
+        actions={<AutoRefresh />}
       />
       <div className="grid gap-6">
         <Card title="Firing incidents">

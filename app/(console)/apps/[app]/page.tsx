@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { DynoStateBadge } from "@/components/apps/dyno-state-badge";
 import { FormationTable } from "@/components/apps/formation-table";
 import { PageHeader } from "@/components/layout/page-header";
+import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -130,7 +131,10 @@ export default async function AppPage({ params, searchParams }: Props) {
                 vertical lines mark restarts (↻), releases (▲) and crashes (✕).
               </p>
             </div>
-            <RangePicker current={range} />
+            <div className="flex flex-col items-end gap-1">
+              <RangePicker current={range} />
+              <AutoRefresh />
+            </div>
           </div>
           <Card title="Errors by code">
             <Suspense key={`errors-${range}`} fallback={<PanelSkeleton label="error timeline" />}>
