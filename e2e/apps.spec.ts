@@ -56,4 +56,21 @@ test.describe("apps of the demo account", () => {
       page.getByRole("row", { name: /started a demo scenario on shop-prod web\.1/ }),
     ).toBeVisible();
   });
+
+  test("an app's page shows live charts from the drain: memory against the quota, requests", async ({
+    page,
+  }) => {
+    test.setTimeout(150_000);
+    await signInAsAdmin(page, "/apps/shop-prod?range=1h");
+    await expect(page.getByRole("link", { name: "1 h" })).toHaveAttribute("aria-current", "page");
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId("chart-memory-web")).toBeVisible({ timeout: 2000 });
+      await expect(page.getByTestId("chart-requests")).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 90_000, intervals: [3000] });
+    await expect(page.getByTestId("chart-memory-web")).toContainText("quota 512 MB");
+    await expect(
+      page.getByText(/updated .* refreshes every 15 s|paused while you read/),
+    ).toBeVisible();
+  });
 });

@@ -4,7 +4,8 @@ import { admin, SignInPage } from "./console";
 export async function signInAsAdmin(page: Page, path = "/") {
   await new SignInPage(page).goto(`/sign-in?callbackUrl=${encodeURIComponent(path)}`);
   await new SignInPage(page).signIn(admin.email, admin.password);
-  await page.waitForURL((url) => url.pathname === path);
+  const pathname = path.split("?")[0];
+  await page.waitForURL((url) => url.pathname === pathname);
 }
 
 export class AppsPage {
