@@ -19,7 +19,15 @@ export type LogfmtPair = {
 };
 
 export function createLogfmtPair(): LogfmtPair {
-  return { keyStart: 0, keyEnd: 0, valueStart: 0, valueEnd: 0, hasValue: false, quoted: false, next: 0 };
+  return {
+    keyStart: 0,
+    keyEnd: 0,
+    valueStart: 0,
+    valueEnd: 0,
+    hasValue: false,
+    quoted: false,
+    next: 0,
+  };
 }
 
 /** Reads the pair at or after `pos` into `pair`; false when only spaces remain before `end`. */
@@ -128,11 +136,7 @@ export function keyIs(s: string, pair: LogfmtPair, name: string): boolean {
  * All pairs of `s[start, end)`: a bare key maps to null, an empty value to "". A repeated key keeps
  * its last value.
  */
-export function parseLogfmt(
-  s: string,
-  start = 0,
-  end = s.length,
-): Record<string, string | null> {
+export function parseLogfmt(s: string, start = 0, end = s.length): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   const pair = createLogfmtPair();
   let pos = start;

@@ -57,25 +57,42 @@ function isSyslogStart(b: Uint8Array, j: number): boolean {
   return i > first && b[i] === GT && b[i + 1] === 49 && b[i + 2] === SPACE;
 }
 
-/** Start of the next `\d+ <\d{1,3}>1 ` whose digits begin at or after `from`, or -1. */
+/** Start of the next `\d+ <\d{1,3}>1 ` whose whole digit run lies at or after `from`, or -1. */
 function findSync(b: Uint8Array, from: number): number {
   for (let j = b.indexOf(LT, from + 2); j !== -1; j = b.indexOf(LT, j + 1)) {
     if (b[j - 1] !== SPACE || !isDigit(b[j - 2]) || !isSyslogStart(b, j)) continue;
     let k = j - 2;
-    while (k - 1 >= from && isDigit(b[k - 1])) k--;
-    return k;
+    while (k > 0 && isDigit(b[k - 1])) k--;
+    // A digit run that starts before `from` is the tail of the header that just failed.
+    if (k >= from) return k;
   }
   return -1;
 }
 
-function decode(b: Uint8Array, start: number, end: number): string {
-  return decoder.decode(b.subarray(start, end));
+type Span = { start: number; end: number };
+
+/** `TS APP[PROC]: MSG` assembled as bytes and decoded once, so each line is one flat string. */
+function envelopeLine(b: Uint8Array, ts: Span, app: Span, proc: Span, msg: Span): string {
+  const parts = [ts, app, proc, msg];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.end - p.start, 5));
+  let at = 0;
+  const put = (part: Span, after: number[]) => {
+    out.set(b.subarray(part.start, part.end), at);
+    at += part.end - part.start;
+    for (const byte of after) out[at++] = byte;
+  };
+  put(ts, [SPACE]);
+  put(app, [91]); // [
+  put(proc, [93, 58, SPACE]); // ]:
+  put(msg, []);
+  return decoder.decode(out);
 }
 
-// Next space-delimited token starting at `pos`: returns its end, or -1 when no space follows.
-function tokenEnd(b: Uint8Array, pos: number, end: number): number {
-  for (let i = pos; i < end; i++) if (b[i] === SPACE) return i > pos ? i : -1;
-  return -1;
+// The space-delimited token starting at `pos`, or null when it is empty or no space follows.
+function token(b: Uint8Array, pos: number, end: number): Span | null {
+  for (let i = pos; i < end; i++)
+    if (b[i] === SPACE) return i > pos ? { start: pos, end: i } : null;
+  return null;
 }
 
 /** `<PRI>1 TS HOST APP PROC MSGID [- ]MSG` → `TS APP[PROC]: MSG`; the raw text if unreadable. */
@@ -85,32 +102,25 @@ function frameToLine(b: Uint8Array, start: number, frameEnd: number): string {
     end--;
     if (end > start && b[end - 1] === 13) end--;
   }
-  let i = start;
-  if (b[i] === LT) {
-    i++;
-    while (i < end && isDigit(b[i])) i++;
-    if (b[i] === GT) {
-      i++;
-      const versionEnd = tokenEnd(b, i, end);
-      const tsEnd = versionEnd === -1 ? -1 : tokenEnd(b, versionEnd + 1, end);
-      const hostEnd = tsEnd === -1 ? -1 : tokenEnd(b, tsEnd + 1, end);
-      const appEnd = hostEnd === -1 ? -1 : tokenEnd(b, hostEnd + 1, end);
-      const procEnd = appEnd === -1 ? -1 : tokenEnd(b, appEnd + 1, end);
-      if (procEnd !== -1) {
-        // MSGID is `-`; Heroku then omits STRUCTURED-DATA, some archived samples send `- -`.
-        let msg = procEnd + 1;
-        while (msg < end && b[msg] !== SPACE) msg++;
-        if (msg < end) msg++;
-        if (msg < end && b[msg] === 45 && (msg + 1 === end || b[msg + 1] === SPACE)) msg = Math.min(msg + 2, end);
-        return `${decode(b, versionEnd + 1, tsEnd)} ${decode(b, hostEnd + 1, appEnd)}[${decode(
-          b,
-          appEnd + 1,
-          procEnd,
-        )}]: ${decode(b, msg, end)}`;
-      }
-    }
-  }
-  return decode(b, start, end);
+  let i = start + 1;
+  while (i < end && isDigit(b[i])) i++;
+  if (b[start] !== LT || b[i] !== GT) return decoder.decode(b.subarray(start, end));
+  const version = token(b, i + 1, end);
+  const ts = version && token(b, version.end + 1, end);
+  const host = ts && token(b, ts.end + 1, end);
+  const app = host && token(b, host.end + 1, end);
+  const proc = app && token(b, app.end + 1, end);
+  const restStart = proc ? proc.end + 1 : end;
+  // MSGID ends at a space, or at the end of an empty message.
+  const msgId =
+    proc && (token(b, restStart, end) ?? (restStart < end ? { start: restStart, end } : null));
+  if (!ts || !app || !proc || !msgId) return decoder.decode(b.subarray(start, end));
+  // Heroku omits STRUCTURED-DATA after MSGID `-`; archived samples send `- -` (PLATFORM.md §6.2).
+  // So a message that itself starts with "- " loses those two characters.
+  let msg = Math.min(msgId.end + 1, end);
+  if (msg < end && b[msg] === 45 && (msg + 1 === end || b[msg + 1] === SPACE))
+    msg = Math.min(msg + 2, end);
+  return envelopeLine(b, ts, app, proc, { start: msg, end });
 }
 
 /**

@@ -162,7 +162,12 @@ export function parseDynoLine(line: string, start: number, env: Envelope): LogEv
     case 67: // C
       if (isExactly(line, start, "Cycling")) return lifecycle(env, "cycling", null, null);
       if (line.startsWith("Client connection closed.", start)) {
-        return lifecycle(env, "client_closed", null, line.includes("SIGHUP", start) ? "SIGHUP" : null);
+        return lifecycle(
+          env,
+          "client_closed",
+          null,
+          line.includes("SIGHUP", start) ? "SIGHUP" : null,
+        );
       }
       break;
     case 82: // R

@@ -86,7 +86,7 @@ function stripLineEnd(line: string): string {
 
 /**
  * Parses one log-session line `<timestamp> <source>[<proc>]: <message>` (PLATFORM.md §4.1).
- * One trailing `\n` or `\r\n` is ignored.
+ * One trailing `\n`, `\r\n` or `\r` is ignored.
  */
 export function parseLogLine(input: string): LogEvent {
   const line = stripLineEnd(input);
@@ -178,7 +178,12 @@ export function parseLogLine(input: string): LogEvent {
       case "heroku-postgres":
       case "heroku-redis":
         if (line.includes("sample#", msgStart)) {
-          return parseAddonMetrics(line, msgStart, env, proc === "heroku-redis" ? "redis" : "postgres");
+          return parseAddonMetrics(
+            line,
+            msgStart,
+            env,
+            proc === "heroku-redis" ? "redis" : "postgres",
+          );
         }
         break;
       case "log-shuttle":

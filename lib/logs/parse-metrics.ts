@@ -24,10 +24,6 @@ const parseWithUnit = parseWithUnitImport;
 const decimalValue = decimalValueImport;
 const scanDecimal = scanDecimalImport;
 
-function isSampleKey(s: string, start: number): boolean {
-  return s.charCodeAt(start + 6) === 35 && s.startsWith("sample#", start);
-}
-
 function keyIs7(s: string, pos: number, key: string): boolean {
   for (let k = 1; k < 7; k++) if (s.charCodeAt(pos + k) !== key.charCodeAt(k)) return false;
   return true;
@@ -71,7 +67,7 @@ function readValue(s: string, start: number, end: number, unit: string): number 
     }
     const after = i + ul;
     if (matches && (after >= end || s.charCodeAt(after) === 32)) {
-      valueEnd = after > end ? end : after;
+      valueEnd = Math.min(after, end);
       return fraction > 0 ? n / (POW10[fraction] ?? 1) : n;
     }
   }
@@ -186,7 +182,11 @@ export function parseRuntimeMetrics(
         continue;
       }
     } else if (c === 100 && s.charCodeAt(pos + 4) === 61 && s.charCodeAt(pos + 5) !== 34) {
-      if (s.charCodeAt(pos + 1) === 121 && s.charCodeAt(pos + 2) === 110 && s.charCodeAt(pos + 3) === 111) {
+      if (
+        s.charCodeAt(pos + 1) === 121 &&
+        s.charCodeAt(pos + 2) === 110 &&
+        s.charCodeAt(pos + 3) === 111
+      ) {
         let ve = s.indexOf(" ", pos + 5);
         if (ve === -1 || ve > end) ve = end;
         instance = ve > pos + 5 ? s.slice(pos + 5, ve) : null;

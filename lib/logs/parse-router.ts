@@ -48,7 +48,7 @@ function levelOf(s: string, start: number, end: number): RouterErrorLevel | null
   }
 }
 
-const enum Key {
+enum Key {
   None,
   At,
   Code,

@@ -69,7 +69,6 @@ export function parseTimestampMicros(s: string, start: number, end: number): num
   let micros = 0;
   if (s.charCodeAt(i) === 46) {
     i++;
-    const fracStart = i;
     let digits = 0;
     while (i < end) {
       const d = s.charCodeAt(i) - 48;
@@ -105,7 +104,9 @@ export function parseTimestampMicros(s: string, start: number, end: number): num
   if (i !== end) return Number.NaN;
   const seconds =
     daysFromCivil(year, month, day) * 86400 + hour * 3600 + (minute - offsetMinutes) * 60 + second;
-  return seconds * 1_000_000 + micros;
+  const result = seconds * 1_000_000 + micros;
+  // Outside about 1685–2255 epoch microseconds are no longer exact in a double.
+  return Number.isSafeInteger(result) ? result : Number.NaN;
 }
 
 function daysInMonth(year: number, month: number): number {

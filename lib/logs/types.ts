@@ -4,7 +4,7 @@
 export type Envelope = {
   /** Epoch milliseconds, UTC (fraction below 1 ms dropped). */
   ts: number;
-  /** Epoch microseconds, UTC: exact, comparable, safe integer until year 2255; the dedupe key. */
+  /** Epoch microseconds, UTC: exact and comparable (years ~1685–2255 only); the dedupe key. */
   tsMicros: number;
   /** The timestamp as written in the line. */
   time: string;
