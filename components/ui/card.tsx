@@ -15,6 +15,7 @@ export function Card({
 }) {
   return (
     <section
+      aria-label={typeof title === "string" ? title : undefined}
       className={`rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}
     >
       {(title || actions) && (

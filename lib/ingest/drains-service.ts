@@ -1,8 +1,10 @@
 // Setting up the push path: a per-app drain token, and the drain added through the Platform API.
 import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/context";
 import { apps, drains } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
 import type { HerokuClient } from "@/lib/heroku/client";
 import { newDrainSecret } from "./drain";
 
@@ -75,4 +77,31 @@ export async function ensureDemoDrains({
     await enableDrain({ ctx, client, input: { appId: app.id, appName: app.name, appUrl } });
   }
   return missing.length;
+}
+
+export const enableDrainSchema = z.object({ app: z.string().min(1, { error: "Name the app." }) });
+
+/** "Use a log drain" from the App page: adds (or rotates) the drain of an app by name. */
+export async function enableDrainForApp({
+  ctx,
+  client,
+  input,
+  appUrl,
+}: {
+  ctx: Ctx;
+  client: HerokuClient;
+  input: z.infer<typeof enableDrainSchema>;
+  appUrl: string;
+}): Promise<{ url: string; command: string }> {
+  const [app] = await ctx.db
+    .select()
+    .from(apps)
+    .where(and(eq(apps.name, input.app), eq(apps.status, "active")));
+  if (!app) throw new AppError("not_found", `There is no active app named ${input.app}.`);
+  const { url } = await enableDrain({
+    ctx,
+    client,
+    input: { appId: app.id, appName: app.name, appUrl },
+  });
+  return { url, command: drainAddCommand(url, app.name) };
 }

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { DynoStateBadge } from "@/components/apps/dyno-state-badge";
 import { FormationTable } from "@/components/apps/formation-table";
+import { EnableDrainButton } from "@/components/apps/log-intake";
 import { PageHeader } from "@/components/layout/page-header";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Badge } from "@/components/ui/badge";
@@ -13,6 +14,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { enableRuntimeMetricsCommand, getAppByName } from "@/lib/apps/queries";
 import { formationRows } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
+import { getIngestHealth, type IngestHealth } from "@/lib/ingest/queries";
 import { parseRange, RANGE_SPECS, rangeWindow } from "@/lib/metrics/buckets";
 import { RangePicker } from "./_components/range-picker";
 import { ErrorsPanel } from "./_panels/errors-panel";
@@ -20,6 +22,7 @@ import { LoadPanel } from "./_panels/load-panel";
 import { MemoryPanel } from "./_panels/memory-panel";
 import { PanelSkeleton } from "./_panels/panel-states";
 import { RequestsPanel } from "./_panels/requests-panel";
+import { enableDrainAction } from "./actions";
 
 type Props = {
   params: Promise<{ app: string }>;
@@ -31,12 +34,20 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function AppPage({ params, searchParams }: Props) {
-  await requireUser();
+  const user = await requireUser();
   const name = decodeURIComponent((await params).app);
   const range = parseRange((await searchParams).range);
-  const app = await getAppByName(name);
+  const [app, ingest] = await Promise.all([getAppByName(name), getIngestHealth()]);
   if (!app) notFound();
   const window = rangeWindow(range, new Date());
+  const csv = (series: string) =>
+    `/api/apps/${encodeURIComponent(name)}/metrics?${new URLSearchParams({
+      series,
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      step: String(window.stepSeconds),
+      format: "csv",
+    })}`;
   const stepMinutes = RANGE_SPECS[range].stepSeconds / 60;
   const step = stepMinutes < 60 ? `${stepMinutes} min` : `${stepMinutes / 60} h`;
   const panel = { appId: app.id, window };
@@ -120,6 +131,21 @@ export default async function AppPage({ params, searchParams }: Props) {
             </Table>
           )}
         </Card>
+        <Card
+          title="Log intake"
+          description="How this app's logs reach the monitor. A log drain (push) is recommended; without one the poller reads log sessions and spends API budget."
+        >
+          <LogIntakeSummary health={ingest.get(app.id)} />
+          {user.role === "admin" && app.status === "active" && (
+            <div className="mt-3">
+              <EnableDrainButton
+                app={app.name}
+                hasDrain={ingest.get(app.id)?.path === "drain"}
+                action={enableDrainAction}
+              />
+            </div>
+          )}
+        </Card>
         <section aria-labelledby="charts-heading" className="grid gap-6">
           <div className="flex flex-wrap items-center justify-between gap-3">
             <div>
@@ -136,12 +162,19 @@ export default async function AppPage({ params, searchParams }: Props) {
               <AutoRefresh />
             </div>
           </div>
-          <Card title="Errors by code">
+          <Card
+            title="Errors by code"
+            actions={<CsvLink href={csv("errors")} what="error counts" />}
+          >
             <Suspense key={`errors-${range}`} fallback={<PanelSkeleton label="error timeline" />}>
               <ErrorsPanel {...panel} />
             </Suspense>
           </Card>
-          <Card title="Memory" description="RSS per dyno against the dyno type's memory quota.">
+          <Card
+            title="Memory"
+            description="RSS per dyno against the dyno type's memory quota."
+            actions={<CsvLink href={csv("memory")} what="memory" />}
+          >
             <Suspense
               key={`memory-${range}`}
               fallback={<PanelSkeleton label="memory" charts={2} />}
@@ -149,13 +182,18 @@ export default async function AppPage({ params, searchParams }: Props) {
               <MemoryPanel {...panel} {...runtime} />
             </Suspense>
           </Card>
-          <Card title="Load" description="1-minute load average per dyno.">
+          <Card
+            title="Load"
+            description="1-minute load average per dyno."
+            actions={<CsvLink href={csv("load")} what="load" />}
+          >
             <Suspense key={`load-${range}`} fallback={<PanelSkeleton label="load" charts={2} />}>
               <LoadPanel {...panel} {...runtime} />
             </Suspense>
           </Card>
           <Card
             title="Requests"
+            actions={<CsvLink href={csv("requests")} what="requests" />}
             description="Router traffic: requests, 5xx responses and p95 service time."
           >
             <Suspense key={`requests-${range}`} fallback={<PanelSkeleton label="requests" />}>
@@ -165,5 +203,56 @@ export default async function AppPage({ params, searchParams }: Props) {
         </section>
       </div>
     </>
+  );
+}
+
+function LogIntakeSummary({ health }: { health: IngestHealth | undefined }) {
+  if (!health || health.path === "none") {
+    return (
+      <p className="text-sm">
+        <Badge tone="warn">blind</Badge> No logs have arrived from this app yet.
+      </p>
+    );
+  }
+  return (
+    <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-5">
+      <div>
+        <dt className="text-slate-500 dark:text-slate-400">Path</dt>
+        <dd>{health.path === "drain" ? "log drain (push)" : "polling (log sessions)"}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-500 dark:text-slate-400">Last line</dt>
+        <dd>
+          <RelativeTime iso={health.lastLineAt} relativeOnly />
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-500 dark:text-slate-400">Lines received</dt>
+        <dd>{health.lines.toLocaleString("en")}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-500 dark:text-slate-400">
+          {health.path === "drain" ? "Retried batches skipped" : "Replayed lines skipped"}
+        </dt>
+        <dd>{health.duplicates.toLocaleString("en")}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-500 dark:text-slate-400">Lost</dt>
+        <dd>
+          {health.badFrames} bad frames · {health.droppedByHeroku} dropped by Heroku (L10)
+        </dd>
+      </div>
+      {health.lastError && (
+        <p className="col-span-full text-red-700 dark:text-red-400">{health.lastError}</p>
+      )}
+    </dl>
+  );
+}
+
+function CsvLink({ href, what }: { href: string; what: string }) {
+  return (
+    <a className="text-sm text-indigo-700 underline dark:text-indigo-300" href={href} download>
+      Download CSV<span className="sr-only"> of {what}</span>
+    </a>
   );
 }
