@@ -24,7 +24,12 @@ describe("getOverviewFigures", () => {
     const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
     const [app] = await database.db
       .insert(apps)
-      .values({ herokuId: `ov-${uniqueSuffix()}`, name: `ov-${uniqueSuffix()}`, firstSeenAt: now, lastSyncedAt: now })
+      .values({
+        herokuId: `ov-${uniqueSuffix()}`,
+        name: `ov-${uniqueSuffix()}`,
+        firstSeenAt: now,
+        lastSyncedAt: now,
+      })
       .returning();
     const appId = app?.id ?? "";
     const router = (at: Date, status: number) =>
