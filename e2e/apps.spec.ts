@@ -73,4 +73,20 @@ test.describe("apps of the demo account", () => {
       page.getByText(/updated .* refreshes every 15 s|paused while you read/),
     ).toBeVisible();
   });
+
+  test("an admin rotates an app's log drain and sees the heroku drains:add command once", async ({
+    page,
+  }) => {
+    await signInAsAdmin(page, "/apps/shop-staging");
+    const intake = page.getByRole("region", { name: "Log intake" });
+    await expect(intake.getByText("log drain (push)", { exact: true })).toBeVisible({
+      timeout: 30_000,
+    });
+    await intake.getByRole("button", { name: "Rotate the log drain of shop-staging" }).click();
+    await expect(
+      intake.getByText(
+        /^heroku drains:add http:\/\/localhost:\d+\/api\/drains\/[0-9a-f-]{36}\.\S+ -a shop-staging$/,
+      ),
+    ).toBeVisible();
+  });
 });
