@@ -1,0 +1,175 @@
+// Drain intake end to end: a load generator posts logplex batches the size Heroku sends (a few
+// hundred lines, about 100 KB) to `npm start` on real Postgres, then checks that every line sent
+// was stored. Needs DATABASE_URL (a Postgres server); without it, says so and skips.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import { newDrainSecret } from "../../lib/ingest/drain";
+
+const PORT = 3391;
+const BATCHES = 1200;
+const LINES_PER_BATCH = 300;
+const CONCURRENCY = 8;
+
+const skip = (reason: string) => {
+  for (const name of [
+    "drain_lines_per_s",
+    "drain_p50_ms",
+    "drain_p99_ms",
+    "drain_lines_sent",
+    "drain_lines_stored",
+    "drain_lines_lost",
+  ]) {
+    process.stdout.write(`BENCH ${name} skipped\n`);
+  }
+  process.stdout.write(`(drain benchmark skipped: ${reason})\n`);
+};
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+function frame(pri: number, ts: string, source: string, proc: string, text: string): string {
+  const msg = `<${pri}>1 ${ts} host ${source} ${proc} - ${text}\n`;
+  return `${Buffer.byteLength(msg)} ${msg}`;
+}
+
+/** A batch of realistic lines with unique timestamps: mostly router, some metrics and errors. */
+function batchBody(batch: number): { body: string; routerLines: number } {
+  const frames: string[] = [];
+  let routerLines = 0;
+  const base = Date.UTC(2026, 10, 20, 0, 0, 0) + batch * 1000;
+  for (let i = 0; i < LINES_PER_BATCH; i++) {
+    const ts = `${new Date(base + i).toISOString().slice(0, -1)}${String(batch % 1000).padStart(3, "0")}+00:00`;
+    const dyno = `web.${(i % 4) + 1}`;
+    if (i % 50 === 7) {
+      frames.push(frame(45, ts, "heroku", dyno, "Error R14 (Memory quota exceeded)"));
+    } else if (i % 25 === 3) {
+      frames.push(
+        frame(
+          45,
+          ts,
+          "heroku",
+          dyno,
+          `source=${dyno} dyno=heroku.1.${batch} sample#memory_total=${400 + (i % 90)}.00MB sample#memory_rss=${380 + (i % 90)}.00MB sample#memory_cache=10.00MB sample#memory_swap=0.00MB sample#memory_pgpgin=1000pages sample#memory_pgpgout=900pages sample#memory_quota=512.00MB`,
+        ),
+      );
+    } else {
+      routerLines++;
+      const status = i % 97 === 0 ? 503 : i % 13 === 0 ? 404 : 200;
+      frames.push(
+        frame(
+          158,
+          ts,
+          "heroku",
+          "router",
+          `at=info method=GET path="/api/orders/${i}?page=${batch % 7}" host=shop-prod.herokuapp.com request_id=${randomBytes(8).toString("hex")} fwd="203.0.113.${i % 250}" dyno=${dyno} connect=0ms service=${(i * 37) % 900}ms status=${status} bytes=${1000 + i} protocol=https`,
+        ),
+      );
+    }
+  }
+  return { body: frames.join(""), routerLines };
+}
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the server did not answer ${url} in time`);
+}
+
+export async function benchDrain(serverUrl: string | undefined): Promise<void> {
+  if (!serverUrl) return skip("DATABASE_URL is not set; the drain figures need a real Postgres");
+  const name = `dm_bench_${Date.now()}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = withDatabase(serverUrl, name);
+  const server = spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/start.ts"],
+    {
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        DATABASE_URL: url,
+        AUTH_SECRET: randomBytes(32).toString("base64url"),
+        SCHEDULER: "off",
+        HEROKU_API_KEY: "bench-no-heroku-calls",
+        LOG_LEVEL: "error",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const db = postgres(url, { max: 2, onnotice: () => {} });
+  try {
+    await waitForHealth(`http://127.0.0.1:${PORT}/api/health`, 300_000);
+    const now = new Date();
+    const [app] =
+      await db`insert into apps (heroku_id, name, first_seen_at, last_synced_at) values ('bench', 'shop-prod', ${now}, ${now}) returning id`;
+    const { secret, hash } = newDrainSecret();
+    const [drain] =
+      await db`insert into drains (app_id, token_hash) values (${app?.id}, ${hash}) returning id`;
+    const target = `http://127.0.0.1:${PORT}/api/drains/${drain?.id}.${secret}`;
+
+    const bodies = Array.from({ length: BATCHES }, (_, i) => batchBody(i));
+    const latencies: number[] = [];
+    let failures = 0;
+    let next = 0;
+    const started = performance.now();
+    const sender = async () => {
+      for (;;) {
+        const index = next++;
+        const batch = bodies[index];
+        if (!batch) return;
+        const t0 = performance.now();
+        const response = await fetch(target, {
+          method: "POST",
+          body: batch.body,
+          headers: {
+            "Content-Type": "application/logplex-1",
+            "Logplex-Msg-Count": String(LINES_PER_BATCH),
+            "Logplex-Frame-Id": randomBytes(16).toString("hex").toUpperCase(),
+            "Logplex-Drain-Token": "d.bench",
+          },
+        });
+        latencies.push(performance.now() - t0);
+        if (response.status !== 204) failures++;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    const seconds = (performance.now() - started) / 1000;
+
+    const sent = BATCHES * LINES_PER_BATCH;
+    const [stored] = await db`select lines::int as lines from drains where id = ${drain?.id}`;
+    const [router] =
+      await db`select coalesce(sum(requests), 0)::int as n from request_stats where app_id = ${app?.id}`;
+    const expectedRouter = bodies.reduce((sum, b) => sum + b.routerLines, 0);
+    latencies.sort((a, b) => a - b);
+    const pct = (q: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+    const storedLines = Number(stored?.lines ?? 0);
+    process.stdout.write(
+      `drain intake: ${sent} lines in ${BATCHES} batches of ${LINES_PER_BATCH} (${(Buffer.byteLength(bodies[0]?.body ?? "") / 1024).toFixed(0)} KB), ${CONCURRENCY} senders, ${seconds.toFixed(1)} s; ${failures} non-204 answers; router lines counted ${router?.n} of ${expectedRouter}\n`,
+    );
+    process.stdout.write(`BENCH drain_lines_per_s ${(storedLines / seconds).toFixed(0)}\n`);
+    process.stdout.write(`BENCH drain_p50_ms ${pct(0.5).toFixed(1)}\n`);
+    process.stdout.write(`BENCH drain_p99_ms ${pct(0.99).toFixed(1)}\n`);
+    process.stdout.write(`BENCH drain_lines_sent ${sent}\n`);
+    process.stdout.write(`BENCH drain_lines_stored ${storedLines}\n`);
+    process.stdout.write(`BENCH drain_lines_lost ${sent - storedLines}\n`);
+  } finally {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+    await db.end();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
