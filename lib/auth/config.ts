@@ -34,7 +34,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   pages: { signIn: "/sign-in", error: "/sign-in" },
   logger: {
     error(error) {
-      if (error.name === "CredentialsSignin" || error.name === "RateLimitedSignIn") return;
+      // a wrong password is not a server error (names are minified in the build: use the type)
+      if ((error as Error & { type?: string }).type === "CredentialsSignin") return;
       log.error("auth error", { error });
     },
     warn(code) {
