@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -28,7 +29,9 @@ export default defineConfig({
           name: "integration",
           environment: "node",
           include: ["lib/**/*.int.test.ts", "app/**/*.int.test.ts"],
-          setupFiles: ["lib/testing/setup-integration.ts"],
+          // integration tests sign session cookies themselves: a fixed secret per run, instead of
+          // letting lib/config generate one into .data/
+          env: { AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64url") },
           testTimeout: 30_000,
           hookTimeout: 60_000,
           server: { deps: { inline: ["next-auth", "@auth/core"] } },

@@ -353,7 +353,17 @@ export function resolveAuthSecret(config: Config = getConfig()): {
   return { secret, generated: true };
 }
 
-/** Whether the current test run requires a service that is not configured to fail instead of skip. */
-export function testEnvironment(): { ci: boolean; testDb: string | undefined } {
-  return { ci: process.env.CI === "true" || process.env.CI === "1", testDb: process.env.TEST_DB };
+/** Tests: which real services this run has, and whether a missing one fails instead of skipping. */
+export function testEnvironment(): {
+  ci: boolean;
+  testDb: string | undefined;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+} {
+  return {
+    ci: process.env.CI === "true" || process.env.CI === "1",
+    testDb: process.env.TEST_DB,
+    databaseUrl: process.env.DATABASE_URL || undefined,
+    redisUrl: process.env.REDIS_URL || undefined,
+  };
 }

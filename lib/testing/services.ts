@@ -7,7 +7,8 @@ export type Service = "postgres" | "redis";
 const settingFor: Record<Service, string> = { postgres: "DATABASE_URL", redis: "REDIS_URL" };
 
 export function serviceUrl(service: Service): string | undefined {
-  return process.env[settingFor[service]] || undefined;
+  const env = testEnvironment();
+  return service === "postgres" ? env.databaseUrl : env.redisUrl;
 }
 
 /**
