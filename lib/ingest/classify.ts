@@ -170,7 +170,9 @@ export function classifyLines(options: {
   const previous = options.hwm ?? null;
   const seenAtMark = new Set(previous?.fingerprints ?? []);
   let maxMicros = previous?.tsMicros ?? Number.NEGATIVE_INFINITY;
+  // fingerprints known at the newest instant, plus lines there not hashed yet (hashed once, at the end)
   let atMax: string[] = previous ? [...previous.fingerprints] : [];
+  let atMaxLines: string[] = [];
   const events: EventRow[] = [];
   const samples = new Map<string, SampleRow>();
   const requests = new Map<string, RequestRow>();
@@ -205,10 +207,11 @@ export function classifyLines(options: {
     if (tsMicros > maxMicros) {
       maxMicros = tsMicros;
       atMax = [];
+      atMaxLines = [];
     }
     if (tsMicros === maxMicros) {
-      fingerprint ??= lineFingerprint(appId, tsMicros, line);
-      atMax.push(fingerprint);
+      if (fingerprint) atMax.push(fingerprint);
+      else atMaxLines.push(line);
     }
 
     if (event.kind === "router" || event.kind === "router_error") {
@@ -317,6 +320,14 @@ export function classifyLines(options: {
     duplicates,
     unparsed,
     droppedByHeroku,
-    hwm: Number.isFinite(maxMicros) ? { tsMicros: maxMicros, fingerprints: atMax } : previous,
+    hwm: Number.isFinite(maxMicros)
+      ? {
+          tsMicros: maxMicros,
+          fingerprints: [
+            ...atMax,
+            ...atMaxLines.map((line) => lineFingerprint(appId, maxMicros, line)),
+          ],
+        }
+      : previous,
   };
 }
