@@ -216,14 +216,15 @@ export function classifyLines(options: {
 
     if (event.kind === "router" || event.kind === "router_error") {
       const dynoType = event.dynoType ?? "web";
-      const minute = new Date(Math.floor(event.ts / 60_000) * 60_000).toISOString();
-      const key = `${dynoType}\0${minute}`;
+      // keyed by the minute's epoch number: one ISO string per row, not per line
+      const minuteMs = Math.floor(event.ts / 60_000) * 60_000;
+      const key = `${dynoType}\0${minuteMs}`;
       let row = requests.get(key);
       if (!row) {
         row = {
           app_id: appId,
           dyno_type: dynoType,
-          minute,
+          minute: new Date(minuteMs).toISOString(),
           requests: 0,
           status_1xx: 0,
           status_2xx: 0,

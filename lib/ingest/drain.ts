@@ -1,13 +1,16 @@
 // The push path: Heroku's HTTPS log drain (PLATFORM.md §6). The URL carries our own per-app token
 // `<drain id>.<secret>`; the secret is stored hashed and compared in constant time. A batch is
-// stored in one transaction with its Logplex-Frame-Id, so a retried batch is stored once.
+// stored with its Logplex-Frame-Id, so a retried batch is stored once; concurrent batches share a
+// transaction (drain-writer.ts).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Ctx } from "@/lib/context";
-import { type Drain, drainFrames, drains } from "@/lib/db/schema";
+import { type Drain, drains } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { parseDrainBody } from "@/lib/logs/parse-drain-body";
-import { storeLines } from "./store";
+import { classifyLines } from "./classify";
+import { submitDrainBatch } from "./drain-writer";
+import { dynoSizes } from "./store";
 
 export const MAX_DRAIN_BODY_BYTES = 10 * 1024 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -19,6 +22,39 @@ export function newDrainSecret(): { secret: string; hash: string } {
   return { secret, hash: hashSecret(secret) };
 }
 
+// Heroku posts a batch every few hundred milliseconds per app: the drain row and the dyno sizes are
+// read once a few seconds, not once a batch. Rotating a token forgets the cached row at once in
+// this process; other instances see the new token within DRAIN_CACHE_MS.
+const DRAIN_CACHE_MS = 5_000;
+const SIZES_CACHE_MS = 60_000;
+const drainCache = new Map<string, { drain: Drain; until: number }>();
+const sizesCache = new Map<string, { sizes: Map<string, string>; until: number }>();
+
+async function drainById(db: Ctx["db"], id: string): Promise<Drain | null> {
+  const cached = drainCache.get(id);
+  if (cached && cached.until > performance.now()) return cached.drain;
+  const [drain] = await db.select().from(drains).where(eq(drains.id, id));
+  if (!drain) {
+    drainCache.delete(id);
+    return null;
+  }
+  drainCache.set(id, { drain, until: performance.now() + DRAIN_CACHE_MS });
+  return drain;
+}
+
+/** Drops a drain's cached row (its token changed or it was removed). */
+export function forgetDrain(id: string): void {
+  drainCache.delete(id);
+}
+
+async function dynoSizesOf(db: Ctx["db"], appId: string): Promise<Map<string, string>> {
+  const cached = sizesCache.get(appId);
+  if (cached && cached.until > performance.now()) return cached.sizes;
+  const sizes = await dynoSizes(db, appId);
+  sizesCache.set(appId, { sizes, until: performance.now() + SIZES_CACHE_MS });
+  return sizes;
+}
+
 /** The drain whose token this is, or null; the secret comparison takes constant time. */
 export async function findDrainByToken(
   db: Ctx["db"],
@@ -28,7 +64,7 @@ export async function findDrainByToken(
   const dot = token.indexOf(".");
   const id = dot === -1 ? "" : token.slice(0, dot);
   if (!UUID.test(id)) return null;
-  const [drain] = await db.select().from(drains).where(eq(drains.id, id));
+  const drain = await drainById(db, id);
   if (!drain) return null;
   const given = Buffer.from(hashSecret(token.slice(dot + 1)), "hex");
   const stored = Buffer.from(drain.tokenHash, "hex");
@@ -39,7 +75,6 @@ export type DrainBatchResult = {
   duplicate: boolean;
   lines: number;
   badFrames: number;
-  events: number;
   frameCountMismatch: boolean;
 };
 
@@ -98,47 +133,30 @@ export async function receiveDrainRequest({
   const frameId = request.headers.get("logplex-frame-id")?.slice(0, 100) || null;
   const declaredCount = Number.parseInt(request.headers.get("logplex-msg-count") ?? "", 10);
   const parsed = parseDrainBody(body);
-  const now = ctx.clock.now();
-  const drainId = drain.id;
-  const appId = drain.appId;
-
   try {
-    return await ctx.db.transaction(async (tx) => {
-      if (frameId) {
-        const fresh = await tx
-          .insert(drainFrames)
-          .values({ drainId, frameId, receivedAt: now })
-          .onConflictDoNothing()
-          .returning({ frameId: drainFrames.frameId });
-        if (fresh.length === 0) {
-          await tx
-            .update(drains)
-            .set({ duplicateBatches: sql`${drains.duplicateBatches} + 1` })
-            .where(eq(drains.id, drainId));
-          return { duplicate: true, lines: 0, badFrames: 0, events: 0, frameCountMismatch: false };
-        }
-      }
-      const stored = await storeLines(tx, { appId, lines: parsed.lines });
-      await tx
-        .update(drains)
-        .set({
-          batches: sql`${drains.batches} + 1`,
-          lines: sql`${drains.lines} + ${parsed.lines.length}`,
-          badFrames: sql`${drains.badFrames} + ${parsed.badFrames}`,
-          droppedByHeroku: sql`${drains.droppedByHeroku} + ${stored.droppedByHeroku}`,
-          lastFrameAt: now,
-        })
-        .where(eq(drains.id, drainId));
-      return {
-        duplicate: false,
-        lines: parsed.lines.length,
-        badFrames: parsed.badFrames,
-        events: stored.events,
-        frameCountMismatch: Number.isFinite(declaredCount) && declaredCount !== parsed.frames,
-      };
+    const classified = classifyLines({
+      appId: drain.appId,
+      lines: parsed.lines,
+      sizes: await dynoSizesOf(ctx.db, drain.appId),
     });
+    const outcome = await submitDrainBatch(ctx.db, {
+      drainId: drain.id,
+      frameId,
+      receivedAt: ctx.clock.now(),
+      lines: parsed.lines.length,
+      badFrames: parsed.badFrames,
+      classified,
+    });
+    if (outcome.duplicate) {
+      return { duplicate: true, lines: 0, badFrames: 0, frameCountMismatch: false };
+    }
+    return {
+      duplicate: false,
+      lines: parsed.lines.length,
+      badFrames: parsed.badFrames,
+      frameCountMismatch: Number.isFinite(declaredCount) && declaredCount !== parsed.frames,
+    };
   } catch (cause) {
-    if (cause instanceof AppError) throw cause;
     throw new AppError(
       "unavailable",
       "The log store could not take this batch; Heroku will retry.",

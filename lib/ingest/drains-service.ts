@@ -6,7 +6,7 @@ import type { Ctx } from "@/lib/context";
 import { apps, drains } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { HerokuClient } from "@/lib/heroku/client";
-import { newDrainSecret } from "./drain";
+import { forgetDrain, newDrainSecret } from "./drain";
 
 export const drainUrl = (appUrl: string, drainId: string, secret: string) =>
   `${appUrl.replace(/\/+$/, "")}/api/drains/${drainId}.${secret}`;
@@ -41,6 +41,7 @@ export async function enableDrain({
         .values({ appId: input.appId, tokenHash: hash, createdAt: now })
         .returning();
   if (!row) throw new Error("drain not saved");
+  forgetDrain(row.id);
   const url = drainUrl(input.appUrl, row.id, secret);
   const added = await client.addLogDrain(input.appName, url);
   if (existing?.herokuDrainId) {

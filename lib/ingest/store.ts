@@ -18,7 +18,8 @@ export type StoreResult = {
   hwm: HighWaterMark | null;
 };
 
-async function dynoSizes(db: Executor, appId: string): Promise<Map<string, string>> {
+/** Dyno name → size (`standard-1x`), from the last discovery. */
+export async function dynoSizes(db: Executor, appId: string): Promise<Map<string, string>> {
   const rows = await db
     .select({ name: dynos.name, size: dynos.size })
     .from(dynos)

@@ -1,0 +1,135 @@
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "@/lib/db/execute";
+import { apps, drains } from "@/lib/db/schema";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { uniqueSuffix } from "@/lib/testing/factories";
+import { classifyLines } from "./classify";
+import { newDrainSecret } from "./drain";
+import { type DrainBatch, submitDrainBatch, writeDrainBatches } from "./drain-writer";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+
+async function createDrain(): Promise<{ appId: string; drainId: string }> {
+  const now = new Date();
+  const [app] = await database.db
+    .insert(apps)
+    .values({
+      herokuId: `test-${uniqueSuffix()}`,
+      name: `app-${uniqueSuffix()}`,
+      firstSeenAt: now,
+      lastSyncedAt: now,
+    })
+    .returning({ id: apps.id });
+  if (!app) throw new Error("no app");
+  const [drain] = await database.db
+    .insert(drains)
+    .values({ appId: app.id, tokenHash: newDrainSecret().hash })
+    .returning({ id: drains.id });
+  if (!drain) throw new Error("no drain");
+  return { appId: app.id, drainId: drain.id };
+}
+
+const router = (second: number, status: number, service: number) =>
+  `2025-03-04T09:41:${String(second).padStart(2, "0")}.100000+00:00 heroku[router]: at=info method=GET path="/" host=a.herokuapp.com request_id=r${second} fwd="1.2.3.4" dyno=web.1 connect=0ms service=${service}ms status=${status} bytes=10 protocol=https`;
+const load =
+  "2025-03-04T09:42:21.096375+00:00 heroku[web.1]: source=web.1 dyno=heroku.1.a sample#load_avg_1m=0.42 sample#load_avg_5m=0.31 sample#load_avg_15m=0.27";
+const memory =
+  "2025-03-04T09:42:21.096521+00:00 heroku[web.1]: source=web.1 dyno=heroku.1.a sample#memory_total=398.13MB sample#memory_rss=381.77MB sample#memory_cache=16.36MB sample#memory_swap=0.00MB sample#memory_pgpgin=214406pages sample#memory_pgpgout=116350pages sample#memory_quota=512.00MB";
+const r14 = "2025-03-04T09:42:30.776093+00:00 heroku[web.1]: Error R14 (Memory quota exceeded)";
+
+function batch(
+  target: { appId: string; drainId: string },
+  frameId: string | null,
+  lines: string[],
+): DrainBatch {
+  return {
+    drainId: target.drainId,
+    frameId,
+    receivedAt: new Date("2025-03-04T09:43:00Z"),
+    lines: lines.length,
+    badFrames: 0,
+    classified: classifyLines({ appId: target.appId, lines }),
+  };
+}
+
+async function stored(appId: string) {
+  const [counts] = await queryRows<{ events: number; samples: number; requests: number }>(
+    database.db,
+    sql`select
+          (select count(*)::int from log_events where app_id = ${appId}) as events,
+          (select count(*)::int from metric_samples where app_id = ${appId}) as samples,
+          (select coalesce(sum(requests), 0)::int from request_stats where app_id = ${appId}) as requests`,
+  );
+  return counts;
+}
+
+describe("writeDrainBatches", () => {
+  it("stores a group in one go: a repeated frame id once, shared minutes added, one sample per dyno and second", async () => {
+    const target = await createDrain();
+    const outcomes = await writeDrainBatches(database.db, [
+      batch(target, "F1", [router(1, 200, 10), router(2, 503, 30000), load]),
+      // Heroku retried F1 while the first copy was still waiting: stored once
+      batch(target, "F1", [router(1, 200, 10), router(2, 503, 30000), load]),
+      batch(target, "F2", [router(3, 200, 20), memory, r14]),
+      // the same R14 line reached us in two frames: one event
+      batch(target, null, [r14]),
+    ]);
+    expect(outcomes).toEqual([
+      { duplicate: false },
+      { duplicate: true },
+      { duplicate: false },
+      { duplicate: false },
+    ]);
+    expect(await stored(target.appId)).toEqual({ events: 1, samples: 1, requests: 3 });
+    const [minute] = await queryRows<{ status_5xx: number; service_ms_max: number }>(
+      database.db,
+      sql`select status_5xx, service_ms_max from request_stats where app_id = ${target.appId}`,
+    );
+    expect(minute).toEqual({ status_5xx: 1, service_ms_max: 30000 });
+    const [sample] = await queryRows<{ load_1m: number; memory_rss_mb: number }>(
+      database.db,
+      sql`select round(load_1m::numeric, 2)::float8 as load_1m, round(memory_rss_mb::numeric, 2)::float8 as memory_rss_mb from metric_samples where app_id = ${target.appId}`,
+    );
+    expect(sample).toEqual({ load_1m: 0.42, memory_rss_mb: 381.77 });
+    const [totals] = await database.db.select().from(drains).where(eq(drains.id, target.drainId));
+    expect(totals).toMatchObject({ batches: 3, duplicateBatches: 1, lines: 7 });
+  });
+
+  it("takes concurrent batches from many requests and stores every line once", async () => {
+    const target = await createDrain();
+    const submissions = Array.from({ length: 30 }, (_, i) =>
+      submitDrainBatch(
+        database.db,
+        batch(target, `C${i % 20}`, [router(i % 60, 200, i), router((i + 7) % 60, 500, i)]),
+      ),
+    );
+    const outcomes = await Promise.all(submissions);
+    expect(outcomes.filter((o) => o.duplicate)).toHaveLength(10);
+    expect(await stored(target.appId)).toMatchObject({ requests: 40 });
+    const [totals] = await database.db.select().from(drains).where(eq(drains.id, target.drainId));
+    expect(totals).toMatchObject({ batches: 20, duplicateBatches: 10, lines: 40 });
+  });
+
+  it("fails every batch of a group that cannot be written, and stores none of it", async () => {
+    const target = await createDrain();
+    const good = batch(target, "G1", [router(5, 200, 5)]);
+    const broken = batch(target, "G2", [router(6, 200, 5)]);
+    // a drain that does not exist breaks the frame ids' foreign key: the whole group rolls back
+    broken.drainId = "00000000-0000-4000-8000-000000000000";
+    const results = await Promise.allSettled([
+      submitDrainBatch(database.db, good),
+      submitDrainBatch(database.db, broken),
+    ]);
+    // the first may have been written alone before the second arrived; the broken one never is
+    expect(results[1]?.status).toBe("rejected");
+    const requests = (await stored(target.appId))?.requests;
+    expect(requests).toBe(results[0]?.status === "fulfilled" ? 1 : 0);
+  });
+});

@@ -1,0 +1,262 @@
+// Group commit for the drain path. Heroku keeps several drain connections busy at once; each batch
+// is parsed in its own request, then waits here for the store. Batches that arrive while a write is
+// running join the next one: one transaction (frame ids, events, samples, router aggregates, drain
+// counters) stores them all, and each request answers 204 only once its lines are committed. Under
+// light load a batch is written alone, at once; under heavy load N batches cost one transaction
+// instead of N. A failed write fails every batch in it, so Heroku retries each (503).
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { queryRows } from "@/lib/db/execute";
+import type { Classified, RequestRow, SampleRow } from "./classify";
+import { addRequestStats, insertEvents, upsertSamples } from "./write-batch";
+
+export type DrainBatch = {
+  drainId: string;
+  frameId: string | null;
+  receivedAt: Date;
+  lines: number;
+  badFrames: number;
+  classified: Classified;
+};
+
+export type DrainBatchOutcome = { duplicate: boolean };
+
+/** A write takes at most this many lines; the rest wait for the next one. */
+const MAX_GROUP_LINES = 50_000;
+
+type Waiting = {
+  batch: DrainBatch;
+  resolve: (outcome: DrainBatchOutcome) => void;
+  reject: (error: unknown) => void;
+};
+
+const SAMPLE_FIELDS = [
+  "instance",
+  "size",
+  "load_1m",
+  "load_5m",
+  "load_15m",
+  "memory_total_mb",
+  "memory_rss_mb",
+  "memory_cache_mb",
+  "memory_swap_mb",
+  "memory_quota_mb",
+  "memory_pgpgin",
+  "memory_pgpgout",
+] as const;
+
+/** Samples of one dyno and second from several batches: the first value of each field wins. */
+function mergeSamples(batches: readonly DrainBatch[]): SampleRow[] {
+  const merged = new Map<string, SampleRow>();
+  for (const batch of batches) {
+    for (const row of batch.classified.samples) {
+      const key = `${row.app_id}\0${row.dyno}\0${row.ts}`;
+      const existing = merged.get(key);
+      if (!existing) {
+        merged.set(key, { ...row });
+        continue;
+      }
+      for (const field of SAMPLE_FIELDS) {
+        if (existing[field] === null) (existing as Record<string, unknown>)[field] = row[field];
+      }
+    }
+  }
+  return [...merged.values()];
+}
+
+/** Router aggregates of one dyno type and minute from several batches, added up. */
+function mergeRequests(batches: readonly DrainBatch[]): RequestRow[] {
+  const merged = new Map<string, RequestRow>();
+  for (const batch of batches) {
+    for (const row of batch.classified.requests) {
+      const key = `${row.app_id}\0${row.dyno_type}\0${row.minute}`;
+      const existing = merged.get(key);
+      if (!existing) {
+        merged.set(key, { ...row, service_hist: [...row.service_hist] });
+        continue;
+      }
+      existing.requests += row.requests;
+      existing.status_1xx += row.status_1xx;
+      existing.status_2xx += row.status_2xx;
+      existing.status_3xx += row.status_3xx;
+      existing.status_4xx += row.status_4xx;
+      existing.status_5xx += row.status_5xx;
+      existing.router_errors += row.router_errors;
+      existing.service_ms_sum += row.service_ms_sum;
+      existing.service_ms_max = Math.max(existing.service_ms_max, row.service_ms_max);
+      row.service_hist.forEach((n, i) => {
+        existing.service_hist[i] = (existing.service_hist[i] ?? 0) + n;
+      });
+    }
+  }
+  // a stable order: concurrent writers lock shared rows in the same order, never in a cycle
+  return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Frame ids not seen before, by `${drainId} ${frameId}`; the first of a repeated id wins. */
+async function freshFrames(db: Executor, batches: readonly DrainBatch[]): Promise<Set<string>> {
+  const rows = new Map<string, { drain_id: string; frame_id: string; received_at: string }>();
+  for (const { drainId, frameId, receivedAt } of batches) {
+    if (frameId === null) continue;
+    const key = `${drainId} ${frameId}`;
+    if (!rows.has(key)) {
+      rows.set(key, {
+        drain_id: drainId,
+        frame_id: frameId,
+        received_at: receivedAt.toISOString(),
+      });
+    }
+  }
+  if (rows.size === 0) return new Set();
+  const inserted = await queryRows<{ drain_id: string; frame_id: string }>(
+    db,
+    sql`insert into drain_frames (drain_id, frame_id, received_at)
+        select drain_id, frame_id, received_at
+        from jsonb_to_recordset(${JSON.stringify([...rows.values()])}::jsonb)
+          as x(drain_id uuid, frame_id text, received_at timestamptz)
+        on conflict do nothing
+        returning drain_id, frame_id`,
+  );
+  return new Set(inserted.map((row) => `${row.drain_id} ${row.frame_id}`));
+}
+
+type DrainTotals = {
+  drain_id: string;
+  batches: number;
+  duplicate_batches: number;
+  lines: number;
+  bad_frames: number;
+  dropped: number;
+  last_frame_at: string | null;
+};
+
+async function addDrainTotals(db: Executor, totals: Iterable<DrainTotals>): Promise<void> {
+  const rows = [...totals].sort((a, b) => (a.drain_id < b.drain_id ? -1 : 1));
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    update drains set
+      batches = drains.batches + x.batches,
+      duplicate_batches = drains.duplicate_batches + x.duplicate_batches,
+      lines = drains.lines + x.lines,
+      bad_frames = drains.bad_frames + x.bad_frames,
+      dropped_by_heroku = drains.dropped_by_heroku + x.dropped,
+      last_frame_at = coalesce(x.last_frame_at, drains.last_frame_at)
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
+      drain_id uuid, batches int, duplicate_batches int, lines int, bad_frames int, dropped int,
+      last_frame_at timestamptz)
+    where drains.id = x.drain_id`);
+}
+
+/** Stores a group of batches in one transaction; one outcome per batch, in order. */
+export async function writeDrainBatches(
+  db: Executor,
+  batches: readonly DrainBatch[],
+): Promise<DrainBatchOutcome[]> {
+  return db.transaction(async (tx) => {
+    const fresh = await freshFrames(tx, batches);
+    const claimed = new Set<string>();
+    const outcomes = batches.map(({ drainId, frameId }): DrainBatchOutcome => {
+      if (frameId === null) return { duplicate: false };
+      const key = `${drainId} ${frameId}`;
+      if (!fresh.has(key) || claimed.has(key)) return { duplicate: true };
+      claimed.add(key);
+      return { duplicate: false };
+    });
+    const stored = batches.filter((_, i) => !outcomes[i]?.duplicate);
+
+    const totals = new Map<string, DrainTotals>();
+    batches.forEach((batch, i) => {
+      const entry = totals.get(batch.drainId) ?? {
+        drain_id: batch.drainId,
+        batches: 0,
+        duplicate_batches: 0,
+        lines: 0,
+        bad_frames: 0,
+        dropped: 0,
+        last_frame_at: null,
+      };
+      totals.set(batch.drainId, entry);
+      if (outcomes[i]?.duplicate) {
+        entry.duplicate_batches++;
+        return;
+      }
+      entry.batches++;
+      entry.lines += batch.lines;
+      entry.bad_frames += batch.badFrames;
+      entry.dropped += batch.classified.droppedByHeroku;
+      const at = batch.receivedAt.toISOString();
+      if (entry.last_frame_at === null || at > entry.last_frame_at) entry.last_frame_at = at;
+    });
+    // sent together: postgres-js pipelines them on the transaction's connection
+    await Promise.all([
+      insertEvents(
+        tx,
+        stored.flatMap((batch) => batch.classified.events),
+      ),
+      upsertSamples(tx, mergeSamples(stored)),
+      addRequestStats(tx, mergeRequests(stored)),
+      addDrainTotals(tx, totals.values()),
+    ]);
+    return outcomes;
+  });
+}
+
+/** One writer per database handle: batches queue while a write runs and go in the next. */
+class DrainWriter {
+  private readonly queue: Waiting[] = [];
+  private running = false;
+
+  constructor(private readonly db: Executor) {}
+
+  submit(batch: DrainBatch): Promise<DrainBatchOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ batch, resolve, reject });
+      if (!this.running) void this.run();
+    });
+  }
+
+  private take(): Waiting[] {
+    let lines = 0;
+    let count = 0;
+    while (count < this.queue.length) {
+      lines += this.queue[count]?.batch.lines ?? 0;
+      count++;
+      if (lines >= MAX_GROUP_LINES) break;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const group = this.take();
+        try {
+          const outcomes = await writeDrainBatches(
+            this.db,
+            group.map((waiting) => waiting.batch),
+          );
+          group.forEach((waiting, i) => {
+            waiting.resolve(outcomes[i] ?? { duplicate: false });
+          });
+        } catch (error) {
+          for (const waiting of group) waiting.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+const writers = new WeakMap<Executor, DrainWriter>();
+
+/** Queues `batch` for the next group write on `db`; resolves once it is committed. */
+export function submitDrainBatch(db: Executor, batch: DrainBatch): Promise<DrainBatchOutcome> {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = new DrainWriter(db);
+    writers.set(db, writer);
+  }
+  return writer.submit(batch);
+}
