@@ -79,6 +79,43 @@ describe("parseConfig", () => {
     });
   });
 
+  it("wants UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN together", () => {
+    expect(
+      problemsOf({ UPSTASH_REDIS_REST_URL: "https://eu1-example-12345.upstash.io" }).join(),
+    ).toMatch(/UPSTASH_REDIS_REST_TOKEN must be set when UPSTASH_REDIS_REST_URL is/);
+    const tokenOnly = problemsOf({ UPSTASH_REDIS_REST_TOKEN: "AX1yAAIjcDE-a-real-token" }).join();
+    expect(tokenOnly).toMatch(
+      /UPSTASH_REDIS_REST_URL must be set when UPSTASH_REDIS_REST_TOKEN is/,
+    );
+    expect(tokenOnly).not.toContain("AX1yAAIjcDE-a-real-token");
+    expect(parseConfig({}).upstash).toBeUndefined();
+  });
+
+  it("checks the cache's Redis URLs without repeating secrets", () => {
+    const redis = problemsOf({ REDIS_URL: "http://:hunter2-pass@redis.example.com:6379" }).join();
+    expect(redis).toMatch(
+      /REDIS_URL must be a URL starting with redis:\/\/ or rediss:\/\/, the value given/,
+    );
+    expect(redis).not.toContain("hunter2-pass");
+    const token = problemsOf({
+      UPSTASH_REDIS_REST_URL: "https://eu1-example-12345.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: "short",
+    }).join();
+    expect(token).toMatch(
+      /UPSTASH_REDIS_REST_TOKEN must be at least 8 characters, the value given/,
+    );
+    expect(token).not.toContain('short"');
+    expect(
+      problemsOf({
+        UPSTASH_REDIS_REST_URL: "redis://x",
+        UPSTASH_REDIS_REST_TOKEN: "t".repeat(8),
+      }).join(),
+    ).toMatch(/UPSTASH_REDIS_REST_URL must be a URL starting with https:\/\/ or http:\/\//);
+    expect(parseConfig({ REDIS_URL: "redis://127.0.0.1:6379/2" }).redisUrl).toBe(
+      "redis://127.0.0.1:6379/2",
+    );
+  });
+
   it("lists every bad variable at once", () => {
     const problems = problemsOf({ PORT: "x", SCHEDULER: "maybe" });
     expect(problems).toHaveLength(2);

@@ -70,6 +70,28 @@ export const configVars = {
     purpose: "directory of the embedded PGlite database, used when DATABASE_URL is unset",
     example: ".data/pglite",
   },
+  UPSTASH_REDIS_REST_URL: {
+    schema: urlString(["https:", "http:"]),
+    purpose:
+      "REST URL of an Upstash Redis database for the cache (with UPSTASH_REDIS_REST_TOKEN); wins over REDIS_URL",
+    example: "https://eu1-example-12345.upstash.io",
+  },
+  UPSTASH_REDIS_REST_TOKEN: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose: "REST token of that Upstash database, from the Upstash console (REST API section)",
+    example: "AX1yAAIjcDE1234example",
+    secret: true,
+  },
+  REDIS_URL: {
+    schema: urlString(["redis:", "rediss:"]),
+    purpose:
+      "Redis connection string for the cache (Heroku's Redis add-on sets it); unset, the cache lives in Postgres or in memory",
+    example: "rediss://:password@ec2-1-2-3-4.compute-1.amazonaws.com:6380",
+    secret: true,
+  },
   AUTH_SECRET: {
     schema: z.preprocess(
       emptyToUndefined,
@@ -207,6 +229,9 @@ export type Config = {
   appUrl: string;
   databaseUrl: string | undefined;
   pgliteDir: string;
+  /** The cache's Redis: Upstash over REST, or a Redis server over TCP (lib/cache picks one). */
+  upstash: { url: string; token: string } | undefined;
+  redisUrl: string | undefined;
   dataDir: string;
   authSecret: string | undefined;
   admin: { email: string; password: string } | undefined;
@@ -276,6 +301,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         problem: `ADMIN_EMAIL must be set when ADMIN_PASSWORD is (${configVars.ADMIN_EMAIL.purpose}). Example: ADMIN_EMAIL=${configVars.ADMIN_EMAIL.example}`,
       });
     }
+    if (values.UPSTASH_REDIS_REST_URL && !values.UPSTASH_REDIS_REST_TOKEN) {
+      problems.push({
+        variable: "UPSTASH_REDIS_REST_TOKEN",
+        problem: `UPSTASH_REDIS_REST_TOKEN must be set when UPSTASH_REDIS_REST_URL is (${configVars.UPSTASH_REDIS_REST_TOKEN.purpose}). Example: UPSTASH_REDIS_REST_TOKEN=${configVars.UPSTASH_REDIS_REST_TOKEN.example}`,
+      });
+    }
+    if (values.UPSTASH_REDIS_REST_TOKEN && !values.UPSTASH_REDIS_REST_URL) {
+      problems.push({
+        variable: "UPSTASH_REDIS_REST_URL",
+        problem: `UPSTASH_REDIS_REST_URL must be set when UPSTASH_REDIS_REST_TOKEN is (${configVars.UPSTASH_REDIS_REST_URL.purpose}). Example: UPSTASH_REDIS_REST_URL=${configVars.UPSTASH_REDIS_REST_URL.example}`,
+      });
+    }
     if (values.DATABASE_URL && !values.AUTH_SECRET && env.NODE_ENV !== "test") {
       problems.push({
         variable: "AUTH_SECRET",
@@ -291,6 +328,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     appUrl: (values.APP_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
     databaseUrl: values.DATABASE_URL,
     pgliteDir,
+    upstash:
+      values.UPSTASH_REDIS_REST_URL && values.UPSTASH_REDIS_REST_TOKEN
+        ? {
+            url: values.UPSTASH_REDIS_REST_URL.replace(/\/+$/, ""),
+            token: values.UPSTASH_REDIS_REST_TOKEN,
+          }
+        : undefined,
+    redisUrl: values.REDIS_URL,
     dataDir: dirname(pgliteDir),
     authSecret: values.AUTH_SECRET,
     admin:
