@@ -207,6 +207,88 @@ export const configVars = {
       "number of apps in the simulator's account (the demo has 3 named apps; more are generated)",
     example: "100",
   },
+  RESEND_API_KEY: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose:
+      "Resend API key for alert emails; unset, emails stay in the outbox, readable in the console",
+    example: "re_123456789abcdef",
+    secret: true,
+  },
+  RESEND_BASE_URL: {
+    schema: urlString(["http:", "https:"]),
+    purpose: "base URL of Resend's API (a local Resend-compatible server in tests)",
+    example: "https://api.resend.com",
+  },
+  EMAIL_FROM: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+          error: "must be an address like alerts@example.com or Name <alerts@example.com>",
+        })
+        .default("Dyno Monitor <alerts@dyno-monitor.local>"),
+    ),
+    purpose: "sender of alert emails (a domain verified in Resend)",
+    example: "Dyno Monitor <alerts@example.com>",
+  },
+  ALERT_RECIPIENTS: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine(
+          (value) =>
+            value
+              .split(",")
+              .map((v) => v.trim())
+              .every((v) => /^[^\s@]+@[^\s@]+$/.test(v)),
+          { error: "must be email addresses separated by commas" },
+        )
+        .optional(),
+    ),
+    purpose: "who gets alert emails when a rule names no recipients (comma-separated)",
+    example: "oncall@example.com,cto@example.com",
+  },
+  EMAIL_COOLING_PERIOD_PER_TOPIC: {
+    schema: intInRange(10, 86_400, 300),
+    purpose:
+      "seconds between repeat notifications of one firing incident (a rule can override it)",
+    example: "300",
+  },
+  MAX_REPEAT_NOTIFICATIONS: {
+    schema: intInRange(0, 1000, 10),
+    purpose: "repeat notifications per incident before they stop (the resolved notice still goes)",
+    example: "10",
+  },
+  DYNO_RESTART_COOLING_PERIOD: {
+    schema: intInRange(0, 86_400, 300),
+    purpose: "seconds before the same dyno or dyno type may be restarted again",
+    example: "300",
+  },
+  APP_RESTART_COOLING_PERIOD: {
+    schema: intInRange(0, 86_400, 300),
+    purpose: "seconds before the same app may be restarted again",
+    example: "300",
+  },
+  MAX_RESTARTS_PER_HOUR: {
+    schema: intInRange(0, 100, 3),
+    purpose: "restart loop guard: automatic restarts per target per hour before they stop",
+    example: "3",
+  },
+  HELPED_EARLY_SECONDS: {
+    schema: intInRange(10, 86_400, 300),
+    purpose: "when a restart's first after-measure is taken (memory and error rate)",
+    example: "300",
+  },
+  HELPED_SECONDS: {
+    schema: intInRange(10, 86_400, 900),
+    purpose: "when a restart is judged helped or not (memory back under the threshold, errors down)",
+    example: "900",
+  },
   LOG_LEVEL: {
     schema: z.preprocess(
       emptyToUndefined,
@@ -242,6 +324,21 @@ export type Config = {
   retentionDays: number;
   poll: { tailSeconds: number; intervalSeconds: number };
   logLevel: "debug" | "info" | "warn" | "error";
+  email: {
+    resendApiKey: string | undefined;
+    resendBaseUrl: string | undefined;
+    from: string;
+    recipients: string[];
+  };
+  alerts: {
+    repeatIntervalSeconds: number;
+    maxRepeatNotifications: number;
+    dynoRestartCoolingSeconds: number;
+    appRestartCoolingSeconds: number;
+    maxRestartsPerHour: number;
+    helpedEarlySeconds: number;
+    helpedSeconds: number;
+  };
   heroku: { apiKey: string | undefined; apiUrl: string };
   simulator: { port: number; scenarioToken: string | undefined; seed: number; apps: number };
   /** No HEROKU_API_KEY: the console watches the embedded simulator's demo account. */
@@ -349,6 +446,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     retentionDays: values.RETENTION_DAYS,
     poll: { tailSeconds: values.POLL_TAIL_SECONDS, intervalSeconds: values.POLL_INTERVAL_SECONDS },
     logLevel: values.LOG_LEVEL,
+    email: {
+      resendApiKey: values.RESEND_API_KEY,
+      resendBaseUrl: values.RESEND_BASE_URL?.replace(/\/+$/, ""),
+      from: values.EMAIL_FROM,
+      recipients: (values.ALERT_RECIPIENTS ?? "")
+        .split(",")
+        .map((v) => v.trim().toLowerCase())
+        .filter(Boolean),
+    },
+    alerts: {
+      repeatIntervalSeconds: values.EMAIL_COOLING_PERIOD_PER_TOPIC,
+      maxRepeatNotifications: values.MAX_REPEAT_NOTIFICATIONS,
+      dynoRestartCoolingSeconds: values.DYNO_RESTART_COOLING_PERIOD,
+      appRestartCoolingSeconds: values.APP_RESTART_COOLING_PERIOD,
+      maxRestartsPerHour: values.MAX_RESTARTS_PER_HOUR,
+      helpedEarlySeconds: values.HELPED_EARLY_SECONDS,
+      helpedSeconds: values.HELPED_SECONDS,
+    },
     heroku: {
       apiKey: values.HEROKU_API_KEY,
       apiUrl: (values.HEROKU_API_URL ?? "https://api.heroku.com").replace(/\/+$/, ""),
