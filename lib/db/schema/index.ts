@@ -1,3 +1,4 @@
+export * from "./alerts";
 export * from "./apps";
 export * from "./audit";
 export * from "./auth";
