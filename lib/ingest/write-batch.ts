@@ -1,10 +1,11 @@
 // Batched, idempotent writes: each table gets one statement per batch, its rows passed as one
 // JSON parameter and expanded with jsonb_to_recordset (the same SQL on postgres-js and PGlite).
-// Events skip lines already stored (fingerprint), samples merge per dyno and second, router
-// aggregates add counts and histograms.
+// Events skip lines already stored (fingerprint), samples merge per dyno and second (and raise
+// their rollups' maxima), router aggregates add counts and histograms.
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
+import { METRIC_ROLLUP_STEPS } from "@/lib/db/schema";
 import type { EventRow, RequestRow, SampleRow } from "./classify";
 
 const CHUNK = 5000;
@@ -36,9 +37,17 @@ export async function insertEvents(db: Executor, rows: readonly EventRow[]): Pro
   return inserted;
 }
 
+const ROLLUP_STEPS = sql.raw(METRIC_ROLLUP_STEPS.map((step) => `(${step})`).join(", "));
+
+/**
+ * Merges samples per dyno and second, and in the same statement raises the dyno's 5-minute and
+ * 1-hour maxima in metric_rollups from the merged rows, so a replay changes nothing. Rollup rows
+ * are written in key order: concurrent writers lock them in the same order, never in a cycle.
+ */
 export async function upsertSamples(db: Executor, rows: readonly SampleRow[]): Promise<void> {
   for (const chunk of chunks(rows)) {
     await db.execute(sql`
+      with merged as (
       insert into metric_samples (app_id, dyno, dyno_type, ts, instance, size, load_1m, load_5m, load_15m,
         memory_total_mb, memory_rss_mb, memory_cache_mb, memory_swap_mb, memory_quota_mb, memory_pgpgin, memory_pgpgout)
       select app_id, dyno, dyno_type, ts, instance, size, load_1m, load_5m, load_15m,
@@ -59,7 +68,21 @@ export async function upsertSamples(db: Executor, rows: readonly SampleRow[]): P
         memory_swap_mb = coalesce(excluded.memory_swap_mb, metric_samples.memory_swap_mb),
         memory_quota_mb = coalesce(excluded.memory_quota_mb, metric_samples.memory_quota_mb),
         memory_pgpgin = coalesce(excluded.memory_pgpgin, metric_samples.memory_pgpgin),
-        memory_pgpgout = coalesce(excluded.memory_pgpgout, metric_samples.memory_pgpgout)`);
+        memory_pgpgout = coalesce(excluded.memory_pgpgout, metric_samples.memory_pgpgout)
+      returning app_id, dyno, dyno_type, ts, load_1m, memory_rss_mb, memory_swap_mb, memory_quota_mb)
+      insert into metric_rollups (app_id, dyno, dyno_type, step_seconds, bucket,
+        memory_rss_max, memory_swap_max, memory_quota_max, load_1m_max)
+      select app_id, dyno, min(dyno_type), step, to_timestamp(floor(extract(epoch from ts) / step) * step) as bucket,
+        max(memory_rss_mb), max(memory_swap_mb) filter (where memory_rss_mb is not null),
+        max(memory_quota_mb) filter (where memory_rss_mb is not null), max(load_1m)
+      from merged cross join (values ${ROLLUP_STEPS}) as steps(step)
+      group by app_id, dyno, step, bucket
+      order by app_id, dyno, step, bucket
+      on conflict (app_id, dyno, step_seconds, bucket) do update set
+        memory_rss_max = greatest(metric_rollups.memory_rss_max, excluded.memory_rss_max),
+        memory_swap_max = greatest(metric_rollups.memory_swap_max, excluded.memory_swap_max),
+        memory_quota_max = greatest(metric_rollups.memory_quota_max, excluded.memory_quota_max),
+        load_1m_max = greatest(metric_rollups.load_1m_max, excluded.load_1m_max)`);
   }
 }
 

@@ -82,6 +82,41 @@ export const metricSamples = pgTable(
   ],
 );
 
+/** Bucket widths of metric_rollups (seconds); a chart step that one divides reads rollups. */
+export const METRIC_ROLLUP_STEPS = [300, 3600] as const;
+
+/**
+ * Per-dyno maxima of metric_samples in 5-minute and 1-hour buckets (epoch-aligned), kept by
+ * upsertSamples, so long chart windows read one row per dyno and bucket instead of every sample.
+ * Maxima only: replaying samples leaves them unchanged. Swap and quota count samples with RSS.
+ */
+export const metricRollups = pgTable(
+  "metric_rollups",
+  {
+    appId: uuid("app_id")
+      .notNull()
+      .references(() => apps.id, { onDelete: "cascade" }),
+    dyno: text("dyno").notNull(),
+    dynoType: text("dyno_type").notNull(),
+    stepSeconds: integer("step_seconds").notNull(),
+    bucket: timestamp("bucket", { withTimezone: true }).notNull(),
+    memoryRssMax: real("memory_rss_max"),
+    memorySwapMax: real("memory_swap_max"),
+    memoryQuotaMax: real("memory_quota_max"),
+    load1mMax: real("load_1m_max"),
+  },
+  (t) => [
+    primaryKey({
+      name: "metric_rollups_pkey",
+      columns: [t.appId, t.dyno, t.stepSeconds, t.bucket],
+    }),
+    // memory and load charts: one app, one step, one window (a dyno type filter reads the same rows)
+    index("metric_rollups_app_id_step_seconds_bucket_idx").on(t.appId, t.stepSeconds, t.bucket),
+    // retention by time
+    index("metric_rollups_bucket_idx").on(t.bucket),
+  ],
+);
+
 /** Router traffic per app, dyno type and minute; service times as a mergeable histogram. */
 export const requestStats = pgTable(
   "request_stats",
@@ -181,6 +216,7 @@ export const drainFrames = pgTable(
 
 export type LogEvent = typeof logEvents.$inferSelect;
 export type MetricSample = typeof metricSamples.$inferSelect;
+export type MetricRollup = typeof metricRollups.$inferSelect;
 export type RequestStat = typeof requestStats.$inferSelect;
 export type LogSource = typeof logSources.$inferSelect;
 export type Drain = typeof drains.$inferSelect;
