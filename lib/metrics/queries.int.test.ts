@@ -1,16 +1,25 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installDbHandle } from "@/lib/db/client";
+import { queryRows } from "@/lib/db/execute";
 import { apps } from "@/lib/db/schema";
+import type { SampleRow } from "@/lib/ingest/classify";
+import { pruneRetention } from "@/lib/ingest/retention";
 import { storeLines } from "@/lib/ingest/store";
+import { upsertSamples } from "@/lib/ingest/write-batch";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { rangeWindow } from "./buckets";
+import { RANGES, rangeWindow, type TimeWindow } from "./buckets";
 import {
+  type DynoSeries,
   getErrorTimeline,
   getLoadSeries,
   getMarkers,
   getMemorySeries,
   getRequestSeries,
+  type MemorySeries,
+  planDynoRead,
+  type SeriesPoint,
 } from "./queries";
 
 let database: TestDatabase;
@@ -271,5 +280,296 @@ describe("getMarkers", () => {
     expect(await getMarkers(appId, rangeWindow("1h", new Date("2025-03-04T09:30:00Z")))).toEqual(
       [],
     );
+  });
+});
+
+// Rollups: a second app with 8½ days of samples (sparse, then every 20 s for the last 7 hours),
+// written through upsertSamples the way both ingestion paths write them: some samples whole, some
+// as a load row and a memory row in separate calls (a drain batch may split a sample's two lines).
+describe("memory and load series over rollups", () => {
+  const rollupNow = new Date("2025-02-09T13:47:12Z");
+  const first = Date.parse("2025-02-01T00:00:00Z");
+  const denseFrom = rollupNow.getTime() - 7 * 3_600_000;
+  const dynos = ["web.1", "web.2", "worker.1"];
+  let rollupAppId: string;
+  let stored: SampleRow[];
+  let calls: SampleRow[][];
+
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed / 2_147_483_648;
+  };
+  const cents = (min: number, max: number) =>
+    Math.round((min + random() * (max - min)) * 100) / 100;
+
+  function sampleRow(dyno: string, atMs: number): SampleRow {
+    const web = dyno.startsWith("web");
+    const micros = String(Math.floor(random() * 1_000_000)).padStart(6, "0");
+    return {
+      app_id: rollupAppId,
+      dyno,
+      dyno_type: dyno.split(".")[0] ?? dyno,
+      ts: `${new Date(atMs).toISOString().slice(0, 19)}.${micros}+00:00`,
+      instance: null,
+      size: null,
+      load_1m: cents(0, 4),
+      load_5m: null,
+      load_15m: null,
+      memory_total_mb: null,
+      memory_rss_mb: cents(100, web ? 600 : 1100),
+      memory_cache_mb: null,
+      memory_swap_mb: random() < 0.8 ? 0 : cents(0, 90),
+      memory_quota_mb: web ? 512 : 1024,
+      memory_pgpgin: null,
+      memory_pgpgout: null,
+    };
+  }
+
+  const loadOnly = (row: SampleRow): SampleRow => ({
+    ...row,
+    memory_rss_mb: null,
+    memory_swap_mb: null,
+    memory_quota_mb: null,
+  });
+  const memoryOnly = (row: SampleRow): SampleRow => ({ ...row, load_1m: null });
+
+  const round2 = (value: number) => Math.round(value * 100) / 100;
+
+  /** What the raw query gives: max per dyno type, dyno and epoch-aligned bucket, computed here. */
+  function expectedSeries(
+    window: TimeWindow,
+    metric: "memory" | "load",
+    dynoType?: string,
+  ): MemorySeries[] {
+    const types = new Map<
+      string,
+      { dynos: Set<string>; points: Map<number, SeriesPoint>; quota: number | null }
+    >();
+    const stepMs = window.stepSeconds * 1000;
+    for (const row of stored) {
+      const at = Date.parse(row.ts);
+      if (at < window.from.getTime() || at >= window.to.getTime()) continue;
+      if (dynoType && row.dyno_type !== dynoType) continue;
+      const value = metric === "memory" ? row.memory_rss_mb : row.load_1m;
+      if (value === null) continue;
+      const entry = types.get(row.dyno_type) ?? {
+        dynos: new Set(),
+        points: new Map(),
+        quota: null,
+      };
+      types.set(row.dyno_type, entry);
+      entry.dynos.add(row.dyno);
+      const t = Math.floor(at / stepMs) * stepMs;
+      const point = entry.points.get(t) ?? { t };
+      entry.points.set(t, point);
+      // metric_samples holds reals: compare at their precision, rounded as the query rounds
+      const max = (key: string, v: number | null) => {
+        if (v === null) return;
+        const previous = point[key];
+        point[key] = Math.max(previous ?? -Infinity, round2(Math.fround(v)));
+      };
+      max(row.dyno, value);
+      if (metric === "memory") {
+        max(`${row.dyno}:swap`, row.memory_swap_mb);
+        if (row.memory_quota_mb !== null)
+          entry.quota = Math.max(entry.quota ?? 0, Math.fround(row.memory_quota_mb));
+      }
+    }
+    const byName = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true });
+    return [...types.entries()]
+      .sort(([a], [b]) => byName(a, b))
+      .map(([type, entry]) => ({
+        dynoType: type,
+        dynos: [...entry.dynos].sort(byName),
+        points: [...entry.points.values()].sort((a, b) => a.t - b.t),
+        quotaMb: entry.quota,
+      }));
+  }
+  const expectedLoad = (window: TimeWindow, dynoType?: string): DynoSeries[] =>
+    expectedSeries(window, "load", dynoType).map(({ quotaMb: _quota, ...series }) => series);
+
+  const rollupRows = (appId: string) =>
+    queryRows(
+      database.db,
+      sql`select dyno, dyno_type, step_seconds, bucket::text as bucket, memory_rss_max,
+                 memory_swap_max, memory_quota_max, load_1m_max
+          from metric_rollups where app_id = ${appId}
+          order by dyno, step_seconds, bucket`,
+    );
+
+  beforeAll(async () => {
+    rollupAppId = await createApp();
+    const byKey = new Map<string, SampleRow>();
+    for (const dyno of dynos) {
+      for (let at = first; at < denseFrom; at += 420_000) {
+        const row = sampleRow(dyno, at + Math.floor(random() * 60) * 1000);
+        byKey.set(`${dyno} ${row.ts.slice(0, 19)}`, row);
+      }
+      for (let at = denseFrom; at <= rollupNow.getTime(); at += 20_000) {
+        const row = sampleRow(dyno, at);
+        byKey.set(`${dyno} ${row.ts.slice(0, 19)}`, row);
+      }
+    }
+    stored = [];
+    const whole: SampleRow[] = [];
+    const loads: SampleRow[] = [];
+    const memories: SampleRow[] = [];
+    for (const row of byKey.values()) {
+      const pick = random();
+      if (pick < 0.1) {
+        // a dyno that reported load only (its memory line never came)
+        stored.push(loadOnly(row));
+        whole.push(loadOnly(row));
+      } else if (pick < 0.4) {
+        stored.push(row);
+        loads.push(loadOnly(row));
+        memories.push(memoryOnly(row));
+      } else {
+        stored.push(row);
+        whole.push(row);
+      }
+    }
+    calls = [whole, memories, loads];
+    for (const call of calls) await upsertSamples(database.db, call);
+  });
+
+  it("reads rollups of the widest step dividing the window's step, raw samples otherwise", () => {
+    expect(planDynoRead(rangeWindow("1h", rollupNow)).rollup).toBeNull();
+    for (const [range, step] of [
+      ["6h", 300],
+      ["24h", 300],
+      ["7d", 3600],
+      ["30d", 3600],
+    ] as const) {
+      const plan = planDynoRead(rangeWindow(range, rollupNow));
+      expect(plan.rollup?.stepSeconds).toBe(step);
+      expect(plan.raw).toEqual([]);
+    }
+    const ragged = planDynoRead({
+      from: new Date("2025-02-03T10:17:31Z"),
+      to: new Date("2025-02-09T12:03:05Z"),
+      stepSeconds: 7200,
+    });
+    expect(ragged).toEqual({
+      rollup: {
+        stepSeconds: 3600,
+        from: new Date("2025-02-03T11:00:00Z"),
+        to: new Date("2025-02-09T12:00:00Z"),
+      },
+      raw: [
+        { from: new Date("2025-02-03T10:17:31Z"), to: new Date("2025-02-03T11:00:00Z") },
+        { from: new Date("2025-02-09T12:00:00Z"), to: new Date("2025-02-09T12:03:05Z") },
+      ],
+    });
+  });
+
+  it.each(RANGES)("gives the raw samples' maxima for the %s range", async (range) => {
+    const window = rangeWindow(range, rollupNow);
+    const memory = await getMemorySeries(rollupAppId, window);
+    expect(memory.map((s) => s.dynoType)).toEqual(["web", "worker"]);
+    expect(memory.every((s) => s.points.length > 0)).toBe(true);
+    expect(memory).toEqual(expectedSeries(window, "memory"));
+    expect(await getLoadSeries(rollupAppId, window)).toEqual(expectedLoad(window));
+    for (const dynoType of ["web", "worker"]) {
+      expect(await getMemorySeries(rollupAppId, window, { dynoType })).toEqual(
+        expectedSeries(window, "memory", dynoType),
+      );
+      expect(await getLoadSeries(rollupAppId, window, { dynoType })).toEqual(
+        expectedLoad(window, dynoType),
+      );
+    }
+  });
+
+  it.each([
+    ["2025-02-03T10:17:31Z", "2025-02-09T12:03:05Z", 3600],
+    ["2025-02-03T10:17:31Z", "2025-02-09T12:03:05Z", 7200],
+    ["2025-02-08T22:03:05Z", "2025-02-09T13:41:50Z", 900],
+    ["2025-02-09T13:02:10Z", "2025-02-09T13:41:50Z", 600],
+    ["2025-02-09T13:01:10Z", "2025-02-09T13:04:50Z", 300],
+  ])(
+    "gives the raw samples' maxima for an export from %s to %s by %i s",
+    async (from, to, step) => {
+      const window = { from: new Date(from), to: new Date(to), stepSeconds: step };
+      const memory = await getMemorySeries(rollupAppId, window);
+      expect(memory.length).toBeGreaterThan(0);
+      expect(memory).toEqual(expectedSeries(window, "memory"));
+      expect(await getLoadSeries(rollupAppId, window)).toEqual(expectedLoad(window));
+    },
+  );
+
+  it("holds the maxima of the stored samples, unchanged when the same samples come again", async () => {
+    const before = await rollupRows(rollupAppId);
+    // both steps for every dyno and bucket that has a sample
+    expect(before.length).toBeGreaterThan(2 * dynos.length * 8 * 24);
+    const fromSamples = await queryRows(
+      database.db,
+      sql`select dyno, min(dyno_type) as dyno_type, step as step_seconds,
+                 to_timestamp(floor(extract(epoch from ts) / step) * step)::text as bucket,
+                 max(memory_rss_mb) as memory_rss_max,
+                 max(memory_swap_mb) filter (where memory_rss_mb is not null) as memory_swap_max,
+                 max(memory_quota_mb) filter (where memory_rss_mb is not null) as memory_quota_max,
+                 max(load_1m) as load_1m_max
+          from metric_samples cross join (values (300), (3600)) as steps(step)
+          where app_id = ${rollupAppId}
+          group by dyno, step, 4
+          order by dyno, step, 4`,
+    );
+    expect(before).toEqual(fromSamples);
+
+    // replays: the same calls in reverse, then every row at once
+    for (const call of [...calls].reverse()) await upsertSamples(database.db, call);
+    await upsertSamples(database.db, stored);
+    expect(await rollupRows(rollupAppId)).toEqual(before);
+    const week = rangeWindow("7d", rollupNow);
+    expect(await getMemorySeries(rollupAppId, week)).toEqual(expectedSeries(week, "memory"));
+  });
+});
+
+describe("pruneRetention on rollups", () => {
+  it("removes rollups whose bucket ends by the cutoff and keeps the one still holding samples", async () => {
+    const appId = await createApp();
+    const start = Date.parse("2024-06-01T00:00:00Z");
+    const rows: SampleRow[] = [];
+    for (let at = start; at < start + 3 * 3_600_000; at += 60_000) {
+      rows.push({
+        app_id: appId,
+        dyno: "web.1",
+        dyno_type: "web",
+        ts: new Date(at).toISOString(),
+        instance: null,
+        size: null,
+        load_1m: 1,
+        load_5m: null,
+        load_15m: null,
+        memory_total_mb: null,
+        memory_rss_mb: 300,
+        memory_cache_mb: null,
+        memory_swap_mb: 0,
+        memory_quota_mb: 512,
+        memory_pgpgin: null,
+        memory_pgpgout: null,
+      });
+    }
+    await upsertSamples(database.db, rows);
+    const buckets = async () =>
+      (
+        await queryRows<{ step_seconds: number; bucket: string }>(
+          database.db,
+          sql`select step_seconds, to_char(bucket at time zone 'UTC', 'HH24:MI') as bucket
+              from metric_rollups where app_id = ${appId} order by step_seconds, bucket`,
+        )
+      ).map((r) => `${r.step_seconds} ${r.bucket}`);
+    expect(await buckets()).toHaveLength(36 + 3);
+
+    // the cutoff, 30 days before `now`, is 2024-06-01 01:32
+    const now = new Date(Date.parse("2024-06-01T01:32:00Z") + 30 * 86_400_000);
+    const removed = await pruneRetention(database.db, { now, retentionDays: 30 });
+    expect(removed.samples).toBe(92);
+    expect(removed.rollups).toBe(18 + 1);
+    const kept = await buckets();
+    expect(kept.filter((b) => b.startsWith("300 "))[0]).toBe("300 01:30");
+    expect(kept.filter((b) => b.startsWith("300 "))).toHaveLength(36 - 18);
+    expect(kept.filter((b) => b.startsWith("3600 "))).toEqual(["3600 01:00", "3600 02:00"]);
   });
 });

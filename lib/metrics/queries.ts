@@ -1,10 +1,11 @@
-// Chart series for the App page, read from what ingestion stored (log_events, metric_samples,
-// request_stats). Bucketing and rollups happen here, never in components; no writes.
+// Chart series for the App page, read from what ingestion stored (log_events, metric_samples and
+// metric_rollups, request_stats). Bucketing and rollups happen here, never in components; no writes.
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { cache } from "react";
 import { getDb } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
+import { METRIC_ROLLUP_STEPS } from "@/lib/db/schema";
 import { emptyHistogram, HISTOGRAM_SIZE, histogramQuantile } from "@/lib/ingest/histogram";
 import { log } from "@/lib/log";
 import { bucketStarts, perMinute, type TimeWindow } from "./buckets";
@@ -64,7 +65,7 @@ const byDynoName = (a: string, b: string) => a.localeCompare(b, undefined, { num
 const bucketOf = (column: SQL, stepSeconds: number) =>
   sql`(floor(extract(epoch from ${column}) / ${stepSeconds}::int) * ${stepSeconds}::int)::bigint`;
 
-const inWindow = (column: SQL, window: TimeWindow) =>
+const inWindow = (column: SQL, window: Pick<TimeWindow, "from" | "to">) =>
   sql`${column} >= ${window.from.toISOString()}::timestamptz and ${column} < ${window.to.toISOString()}::timestamptz`;
 
 const dynoTypeFilter = (options: Options) =>
@@ -122,36 +123,40 @@ export async function getErrorTimeline(
   return { codes, totals, explain, points };
 }
 
-type SampleRow = {
+/** One dyno's maxima over the window, bucket by bucket (the arrays run in step). */
+type DynoRow = {
   dyno_type: string;
   dyno: string;
-  bucket: string | number;
-  value: number | null;
-  swap: number | null;
-  quota: number | null;
+  buckets: (number | string)[];
+  peaks: (number | string | null)[];
+  swaps: (number | string | null)[] | null;
+  quota: number | string | null;
 };
 
-function dynoSeries(
-  rows: SampleRow[],
-  withSwap: boolean,
-): (DynoSeries & { quotaMb: number | null })[] {
+function dynoSeries(rows: DynoRow[]): (DynoSeries & { quotaMb: number | null })[] {
   const types = new Map<
     string,
     { dynos: Set<string>; points: Map<number, SeriesPoint>; quota: number | null }
   >();
+  const rounded = (value: unknown) => {
+    const n = toNumber(value);
+    return n === null ? null : round(n, 2);
+  };
   for (const row of rows) {
     const entry = types.get(row.dyno_type) ?? { dynos: new Set(), points: new Map(), quota: null };
     types.set(row.dyno_type, entry);
     entry.dynos.add(row.dyno);
-    const t = Number(row.bucket) * 1000;
-    const point = entry.points.get(t) ?? { t };
-    entry.points.set(t, point);
-    const value = toNumber(row.value);
-    point[row.dyno] = value === null ? null : round(value, 2);
-    if (withSwap) {
-      const swap = toNumber(row.swap);
-      point[`${row.dyno}:swap`] = swap === null ? null : round(swap, 2);
-    }
+    const swapKey = `${row.dyno}:swap`;
+    row.buckets.forEach((bucket, i) => {
+      const t = Number(bucket) * 1000;
+      let point = entry.points.get(t);
+      if (!point) {
+        point = { t };
+        entry.points.set(t, point);
+      }
+      point[row.dyno] = rounded(row.peaks[i]);
+      if (row.swaps) point[swapKey] = rounded(row.swaps[i]);
+    });
     const quota = toNumber(row.quota);
     if (quota !== null) entry.quota = Math.max(entry.quota ?? 0, quota);
   }
@@ -165,23 +170,113 @@ function dynoSeries(
     }));
 }
 
+type DynoMetric = {
+  /** value, swap and quota columns of metric_samples, then of metric_rollups */
+  samples: SQL;
+  rollups: SQL;
+  /** the column a sample (a rollup row) must have to count */
+  sampleRequired: SQL;
+  rollupRequired: SQL;
+  withSwap: boolean;
+};
+
+const MEMORY: DynoMetric = {
+  samples: sql`memory_rss_mb as value, memory_swap_mb as swap, memory_quota_mb as quota`,
+  rollups: sql`memory_rss_max as value, memory_swap_max as swap, memory_quota_max as quota`,
+  sampleRequired: sql`memory_rss_mb`,
+  rollupRequired: sql`memory_rss_max`,
+  withSwap: true,
+};
+
+const LOAD: DynoMetric = {
+  samples: sql`load_1m as value, null::real as swap, null::real as quota`,
+  rollups: sql`load_1m_max as value, null::real as swap, null::real as quota`,
+  sampleRequired: sql`load_1m`,
+  rollupRequired: sql`load_1m_max`,
+  withSwap: false,
+};
+
+const ROLLUP_STEPS_WIDEST_FIRST = [...METRIC_ROLLUP_STEPS].sort((a, b) => b - a);
+
+/**
+ * Where a window's maxima come from: rollups of the widest step dividing the window's step, for
+ * the whole rollup buckets inside the window, and raw samples for any ragged edge (an export's
+ * free `from`/`to`). Without a dividing step, or for a window shorter than one rollup, all raw.
+ */
+export function planDynoRead(window: TimeWindow): {
+  rollup: { stepSeconds: number; from: Date; to: Date } | null;
+  raw: { from: Date; to: Date }[];
+} {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const step = ROLLUP_STEPS_WIDEST_FIRST.find((s) => window.stepSeconds % s === 0);
+  if (step === undefined) return { rollup: null, raw: [{ from: window.from, to: window.to }] };
+  const stepMs = step * 1000;
+  const inner = { from: Math.ceil(from / stepMs) * stepMs, to: Math.floor(to / stepMs) * stepMs };
+  if (inner.from >= inner.to) return { rollup: null, raw: [{ from: window.from, to: window.to }] };
+  const raw: { from: Date; to: Date }[] = [];
+  if (from < inner.from) raw.push({ from: window.from, to: new Date(inner.from) });
+  if (inner.to < to) raw.push({ from: new Date(inner.to), to: window.to });
+  return {
+    rollup: { stepSeconds: step, from: new Date(inner.from), to: new Date(inner.to) },
+    raw,
+  };
+}
+
+/** Max per dyno type, dyno and bucket; equal whether it reads rollups, samples or both. */
+function readDynoMaxima(
+  appId: string,
+  window: TimeWindow,
+  options: Options,
+  metric: DynoMetric,
+): Promise<DynoRow[]> {
+  const plan = planDynoRead(window);
+  const parts: SQL[] = [];
+  if (plan.rollup) {
+    parts.push(
+      sql`select dyno_type, dyno, ${bucketOf(sql`bucket`, window.stepSeconds)} as bucket, ${metric.rollups}
+          from metric_rollups
+          where app_id = ${appId} and step_seconds = ${plan.rollup.stepSeconds}::int
+            and ${inWindow(sql`bucket`, plan.rollup)} ${dynoTypeFilter(options)}
+            and ${metric.rollupRequired} is not null`,
+    );
+  }
+  for (const range of plan.raw) {
+    parts.push(
+      sql`select dyno_type, dyno, ${bucketOf(sql`ts`, window.stepSeconds)} as bucket, ${metric.samples}
+          from metric_samples
+          where app_id = ${appId} and ${inWindow(sql`ts`, range)} ${dynoTypeFilter(options)}
+            and ${metric.sampleRequired} is not null`,
+    );
+  }
+  // rollups as wide as the chart's buckets are its points already: nothing to merge
+  const [only] = parts;
+  const perBucket =
+    only && parts.length === 1 && plan.rollup?.stepSeconds === window.stepSeconds
+      ? only
+      : sql`select dyno_type, dyno, bucket, max(value) as value, max(swap) as swap,
+                   max(quota) as quota
+            from (${sql.join(parts, sql` union all `)}) as maxima
+            group by 1, 2, 3`;
+  // one row per dyno, its buckets as arrays: a 7-day chart of 100 dynos is 100 rows, not 16,800
+  return queryRows<DynoRow>(
+    getDb(),
+    sql`select dyno_type, dyno, array_agg(bucket::float8) as buckets,
+               array_agg(value::float8) as peaks,
+               ${metric.withSwap ? sql`array_agg(swap::float8)` : sql`null`} as swaps,
+               max(quota)::float8 as quota
+        from (${perBucket}) as per_bucket
+        group by 1, 2`,
+  );
+}
+
 /** Per dyno type: max RSS and swap per dyno and bucket (MB), and the type's memory quota. */
 export async function getMemorySeries(
   appId: string,
   window: TimeWindow,
   options: Options = {},
 ): Promise<MemorySeries[]> {
-  const rows = await queryRows<SampleRow>(
-    getDb(),
-    sql`select dyno_type, dyno, ${bucketOf(sql`ts`, window.stepSeconds)} as bucket,
-               max(memory_rss_mb)::float8 as value, max(memory_swap_mb)::float8 as swap,
-               max(memory_quota_mb)::float8 as quota
-        from metric_samples
-        where app_id = ${appId} and ${inWindow(sql`ts`, window)} ${dynoTypeFilter(options)}
-          and memory_rss_mb is not null
-        group by 1, 2, 3`,
-  );
-  return dynoSeries(rows, true);
+  return dynoSeries(await readDynoMaxima(appId, window, options, MEMORY));
 }
 
 /** Per dyno type: max 1-minute load average per dyno and bucket. */
@@ -190,16 +285,8 @@ export async function getLoadSeries(
   window: TimeWindow,
   options: Options = {},
 ): Promise<DynoSeries[]> {
-  const rows = await queryRows<SampleRow>(
-    getDb(),
-    sql`select dyno_type, dyno, ${bucketOf(sql`ts`, window.stepSeconds)} as bucket,
-               max(load_1m)::float8 as value, null as swap, null as quota
-        from metric_samples
-        where app_id = ${appId} and ${inWindow(sql`ts`, window)} ${dynoTypeFilter(options)}
-          and load_1m is not null
-        group by 1, 2, 3`,
-  );
-  return dynoSeries(rows, false).map(({ quotaMb: _quota, ...series }) => series);
+  const rows = await readDynoMaxima(appId, window, options, LOAD);
+  return dynoSeries(rows).map(({ quotaMb: _quota, ...series }) => series);
 }
 
 /** Requests, 5xx and service-time quantiles per bucket, from the per-minute histograms summed. */
