@@ -3,9 +3,13 @@
 import { discoverApps } from "@/lib/apps/discover";
 import { getConfig } from "@/lib/config";
 import { getHerokuClient, getHerokuConnection } from "@/lib/heroku/connection";
+import { evaluateRules } from "@/lib/incidents/evaluate";
 import { ensureDemoDrains } from "@/lib/ingest/drains-service";
 import { pollLogSources } from "@/lib/ingest/poll";
 import { pruneRetention } from "@/lib/ingest/retention";
+import { emailSenderFromConfig } from "@/lib/notify/channels";
+import { deliverOutbox } from "@/lib/notify/outbox";
+import { judgeRestarts } from "@/lib/remediation/judge";
 import { processOwner } from "./owner";
 import { failAbandonedRuns, pruneJobRuns } from "./runs";
 import type { JobDefinition } from "./types";
@@ -14,6 +18,60 @@ const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 export const jobRegistry: readonly JobDefinition[] = [
+  {
+    name: "evaluate-rules",
+    description:
+      "Measures every enabled rule, opens, repeats and resolves incidents, queues notices and restarts.",
+    intervalSeconds: 15,
+    leaseSeconds: 2 * 60,
+    async run(ctx) {
+      const config = getConfig();
+      const result = await evaluateRules(ctx, {
+        restarter: await getHerokuClient(),
+        settings: {
+          ...config.alerts,
+          recipients: config.email.recipients,
+          consoleUrl: config.appUrl,
+        },
+      });
+      return {
+        processed: result.rules,
+        skipped: 0,
+        failed: result.failed,
+        detail: `${result.rules} rules: ${result.opened} incidents opened, ${result.resolved} resolved, ${result.notices} notices, ${result.restarts} restarts`,
+      };
+    },
+  },
+  {
+    name: "deliver-outbox",
+    description: "Sends queued notifications (email through Resend) with retries and backoff.",
+    intervalSeconds: 15,
+    leaseSeconds: 2 * 60,
+    async run(ctx) {
+      const sender = emailSenderFromConfig(getConfig());
+      const result = await deliverOutbox(ctx, { email: sender ? { sender } : null });
+      return {
+        processed: result.sent + result.held,
+        skipped: result.retrying,
+        failed: result.failed,
+        detail: `${result.sent} sent, ${result.held} held (no RESEND_API_KEY), ${result.retrying} to retry, ${result.failed} failed`,
+      };
+    },
+  },
+  {
+    name: "judge-restarts",
+    description: "Measures memory and errors 5 and 15 minutes after each restart: did it help?",
+    intervalSeconds: 60,
+    leaseSeconds: 2 * 60,
+    async run(ctx) {
+      const { helpedEarlySeconds, helpedSeconds } = getConfig().alerts;
+      const changed = await judgeRestarts(ctx, {
+        earlySeconds: helpedEarlySeconds,
+        helpedSeconds,
+      });
+      return { processed: changed, skipped: 0, failed: 0, detail: `${changed} restarts measured` };
+    },
+  },
   {
     name: "poll-logs",
     description: "Reads the logs of apps without a drain through Heroku log sessions (tail).",

@@ -108,7 +108,8 @@ export const incidentEvents = pgTable(
   (t) => [index("incident_events_incident_id_at_idx").on(t.incidentId, t.at)],
 );
 
-export type NotificationStatus = "pending" | "sent" | "failed";
+/** held: no provider configured; the message stays readable in the console. */
+export type NotificationStatus = "pending" | "sent" | "held" | "failed";
 
 /** The outbox: written in the incident's transaction, delivered by the deliver-outbox job. */
 export const notifications = pgTable(

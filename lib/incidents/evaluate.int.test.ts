@@ -1,0 +1,322 @@
+// Rules → incidents → outbox → Resend, and restarts against the simulator, on the real database
+// (PGlite or Postgres) with each shared cache. Nothing of ours is mocked: the Heroku side is the
+// simulator, the email side a local server speaking Resend's API to the real SDK.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { discoverApps } from "@/lib/apps/discover";
+import { createMemoryCache } from "@/lib/cache/memory";
+import { createPostgresCache } from "@/lib/cache/postgres";
+import { createRedisCache } from "@/lib/cache/redis";
+import type { Cache } from "@/lib/cache/types";
+import { createUpstashCache } from "@/lib/cache/upstash";
+import { manualClock } from "@/lib/clock";
+import { getConfig } from "@/lib/config";
+import type { Ctx } from "@/lib/context";
+import { systemActor } from "@/lib/context";
+import {
+  actions,
+  apps,
+  incidentEvents,
+  incidents,
+  notifications,
+  type Rule,
+  rules,
+} from "@/lib/db/schema";
+import { HerokuClient } from "@/lib/heroku/client";
+import { type RunningSimulator, startSimulator } from "@/lib/heroku/simulator";
+import { storeLines } from "@/lib/ingest/store";
+import { createResendSender } from "@/lib/notify/channels/email-resend";
+import { deliverOutbox } from "@/lib/notify/outbox";
+import { requestRestart } from "@/lib/remediation";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
+import { type ResendServer, startResendServer } from "@/lib/testing/resend-server";
+import { startUpstashServer, type UpstashServer } from "@/lib/testing/upstash-server";
+import { type EvaluateSettings, evaluateRules } from "./evaluate";
+
+let database: TestDatabase;
+let sim: RunningSimulator;
+let client: HerokuClient;
+let resend: ResendServer;
+let upstash: UpstashServer | undefined;
+let appId: string;
+
+const START = new Date("2026-11-24T12:00:00Z");
+const settings: EvaluateSettings = {
+  repeatIntervalSeconds: 300,
+  maxRepeatNotifications: 10,
+  dynoRestartCoolingSeconds: 300,
+  appRestartCoolingSeconds: 300,
+  maxRestartsPerHour: 3,
+  recipients: ["oncall@example.com"],
+  consoleUrl: "http://console.test",
+};
+
+const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+beforeAll(async () => {
+  [database, sim, resend] = await Promise.all([
+    createTestDatabase(),
+    startSimulator({ clock: "manual", seed: 3, startAt: START }),
+    startResendServer({ apiKey: "re_test_key_123456" }),
+  ]);
+  client = new HerokuClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: async () => {} });
+  await discoverApps({
+    ctx: ctxWith(createMemoryCache()),
+    input: { client, apiUrl: sim.url, demo: true },
+  });
+  const [shop] = await database.db.select().from(apps).where(eq(apps.name, "shop-prod"));
+  appId = shop?.id ?? "";
+  await createTestUser(database.db, { role: "admin" });
+  try {
+    upstash = await startUpstashServer({ redisUrl });
+  } catch {
+    upstash = undefined;
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([database.close(), sim.close(), resend.close(), upstash?.close()]);
+});
+
+function ctxWith(cache: Cache, clock = manualClock(START)): Ctx {
+  return { db: database.db, cache, clock, actor: systemActor("evaluate") };
+}
+
+const r14 = (at: Date, dyno: string) =>
+  `${at.toISOString().replace("Z", "000+00:00")} heroku[${dyno}]: Error R14 (Memory quota exceeded)`;
+
+async function createRule(values: Partial<Rule> = {}): Promise<Rule> {
+  const [rule] = await database.db
+    .insert(rules)
+    .values({
+      name: `R14 on web ${uniqueSuffix()}`,
+      kind: "error_code",
+      appId,
+      dynoType: "web",
+      params: { code: "R14", leastCount: 3, windowSeconds: 300 },
+      channels: ["email"],
+      recipients: [],
+      action: "restart_dyno",
+      ...values,
+    })
+    .returning();
+  if (!rule) throw new Error("no rule");
+  return rule;
+}
+
+async function cleanUp(rule: Rule) {
+  await database.db.update(rules).set({ enabled: false }).where(eq(rules.id, rule.id));
+}
+
+describe("evaluateRules", () => {
+  it("opens one incident for an R14 burst, queues one email, restarts the dyno once, and resolves with a notice", async () => {
+    const clock = manualClock(new Date(START.getTime() + 3600_000));
+    const ctx = ctxWith(createMemoryCache(clock), clock);
+    const rule = await createRule();
+    const now = clock.now();
+    await storeLines(database.db, {
+      appId,
+      lines: [10, 40, 70, 100].map((s) => r14(new Date(now.getTime() - s * 1000), "web.2")),
+    });
+
+    const first = await evaluateRules(ctx, { restarter: client, settings });
+    expect(first).toMatchObject({ opened: 1, notices: 1, restarts: 1, failed: 0 });
+    const [incident] = await database.db
+      .select()
+      .from(incidents)
+      .where(eq(incidents.ruleId, rule.id));
+    expect(incident).toMatchObject({
+      state: "firing",
+      dyno: "web.2",
+      code: "R14",
+      restarts: 1,
+      notificationsSent: 1,
+    });
+    const queued = await database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.incidentId, incident?.id ?? ""));
+    expect(queued).toHaveLength(1);
+    expect(queued[0]?.subject).toBe("[Dyno Monitor] R14 on shop-prod web.2 (4 in 300 s)");
+    expect(queued[0]?.recipients).toEqual(["oncall@example.com"]);
+    const restarts = await database.db
+      .select()
+      .from(actions)
+      .where(eq(actions.incidentId, incident?.id ?? ""));
+    expect(restarts).toMatchObject([
+      { status: "performed", target: "web.2", kind: "restart_dyno" },
+    ]);
+    expect(restarts[0]?.before?.r14).toBe(4);
+
+    // a minute later it still breaches: no new notice (repeat interval), no second restart
+    clock.advance(60_000);
+    const second = await evaluateRules(ctx, { restarter: client, settings });
+    expect(second).toMatchObject({ opened: 0, notices: 0, restarts: 0 });
+
+    // delivery: the real Resend SDK against the local Resend server, idempotency key included
+    const sender = createResendSender({
+      apiKey: "re_test_key_123456",
+      from: "Dyno Monitor <alerts@example.com>",
+      baseUrl: resend.url,
+    });
+    const delivered = await deliverOutbox(ctx, { email: { sender } });
+    expect(delivered).toMatchObject({ sent: 1, failed: 0 });
+    expect(resend.received.map((m) => m.body.subject)).toContain(queued[0]?.subject);
+
+    // six minutes on, the R14s have left the window: resolved, with a resolved notice
+    clock.advance(6 * 60_000);
+    const third = await evaluateRules(ctx, { restarter: client, settings });
+    expect(third).toMatchObject({ resolved: 1, notices: 1 });
+    const [resolved] = await database.db
+      .select()
+      .from(incidents)
+      .where(eq(incidents.id, incident?.id ?? ""));
+    expect(resolved?.state).toBe("resolved");
+    const all = await database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.incidentId, incident?.id ?? ""));
+    expect(all.map((n) => n.type).sort()).toEqual(["firing", "resolved"]);
+    const timeline = await database.db
+      .select()
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, incident?.id ?? ""));
+    expect(timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(["opened", "notified", "action", "resolved"]),
+    );
+    await cleanUp(rule);
+  });
+
+  it("holds emails in the outbox without a provider, readable, with the reason", async () => {
+    const clock = manualClock(new Date(START.getTime() + 2 * 3600_000));
+    const ctx = ctxWith(createMemoryCache(clock), clock);
+    const rule = await createRule({ action: "none", dynoType: "web", recipients: ["a@b.co"] });
+    await storeLines(database.db, {
+      appId,
+      lines: [5, 6, 7].map((s) => r14(new Date(clock.now().getTime() - s * 1000), "web.1")),
+    });
+    await evaluateRules(ctx, { restarter: client, settings });
+    const summary = await deliverOutbox(ctx, { email: null });
+    expect(summary.held).toBeGreaterThanOrEqual(1);
+    const [held] = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.status, "held")));
+    expect(held?.lastError).toMatch(/RESEND_API_KEY is not set/);
+    expect((held?.body as { html: string }).html).toContain("R14");
+    await cleanUp(rule);
+  });
+});
+
+describe("two evaluators at once on the same breach", () => {
+  const caches: [string, (clock: ReturnType<typeof manualClock>) => Cache | null][] = [
+    ["postgres", (clock) => createPostgresCache(database.db, clock)],
+    [
+      "upstash",
+      () =>
+        upstash
+          ? createUpstashCache({
+              url: upstash.url,
+              token: upstash.token,
+              keyPrefix: `dm-test:${uniqueSuffix()}:`,
+            })
+          : null,
+    ],
+    ["redis", () => createRedisCache({ url: redisUrl, keyPrefix: `dm-test:${uniqueSuffix()}:` })],
+  ];
+
+  it.each(caches)("send one email and restart once (%s cache)", async (_, make) => {
+    const base = new Date(START.getTime() + (3 + caches.findIndex(([n]) => n === _)) * 3600_000);
+    const clock = manualClock(base);
+    const cache = make(clock);
+    if (!cache) {
+      if (getConfig().isCi) throw new Error("Redis is needed for this test on CI");
+      return;
+    }
+    // shop-prod runs web.1 and web.2
+    const dyno = `web.${1 + (caches.findIndex(([n]) => n === _) % 2)}`;
+    const rule = await createRule({ dyno, dynoType: "web" });
+    await storeLines(database.db, {
+      appId,
+      lines: [3, 4, 5, 6].map((s) => r14(new Date(base.getTime() - s * 1000), dyno)),
+    });
+    // two instances: same database and cache, each its own context
+    const [a, b] = await Promise.all([
+      evaluateRules(ctxWith(cache, clock), { restarter: client, settings }),
+      evaluateRules(ctxWith(cache, clock), { restarter: client, settings }),
+    ]);
+    expect(a.opened + b.opened).toBe(1);
+    expect(a.restarts + b.restarts).toBe(1);
+    const opened = await database.db.select().from(incidents).where(eq(incidents.ruleId, rule.id));
+    expect(opened).toHaveLength(1);
+    const emails = await database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.incidentId, opened[0]?.id ?? ""));
+    expect(emails).toHaveLength(1);
+    const performed = await database.db
+      .select()
+      .from(actions)
+      .where(and(eq(actions.ruleId, rule.id), eq(actions.status, "performed")));
+    expect(performed).toHaveLength(1);
+
+    // the cooling period itself: two restart requests racing for one target, one wins
+    const request = {
+      kind: "restart_dyno_type" as const,
+      appId,
+      appName: "shop-prod",
+      dynoType: "web",
+      dyno: null,
+      incidentId: null,
+      ruleId: null,
+      ruleKind: null,
+      code: null,
+      threshold: null,
+      dryRun: false,
+      coolingSeconds: 300,
+      maxPerHour: 3,
+    };
+    const raced = await Promise.all([
+      requestRestart(ctxWith(cache, clock), client, request),
+      requestRestart(ctxWith(cache, clock), client, request),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual(["performed", "skipped_cooling"]);
+    if ("close" in cache && typeof cache.close === "function") await cache.close();
+    await cleanUp(rule);
+  });
+
+  it("stops restarting past the loop guard and says so", async () => {
+    const base = new Date(START.getTime() + 8 * 3600_000);
+    const clock = manualClock(base);
+    const ctx = ctxWith(createMemoryCache(clock), clock);
+    const request = {
+      kind: "restart_dyno" as const,
+      appId,
+      appName: "shop-prod",
+      dynoType: "web",
+      dyno: "web.1",
+      incidentId: null,
+      ruleId: null,
+      ruleKind: null,
+      code: null,
+      threshold: null,
+      dryRun: false,
+      coolingSeconds: 60,
+      maxPerHour: 2,
+    };
+    const statuses: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await requestRestart(ctx, client, request)).status);
+      clock.advance(61_000);
+    }
+    expect(statuses).toEqual([
+      "performed",
+      "performed",
+      "skipped_loop_guard",
+      "skipped_loop_guard",
+    ]);
+    const dry = await requestRestart(ctx, client, { ...request, dryRun: true });
+    expect(dry.status).toBe("skipped_dry_run");
+  });
+});

@@ -1,0 +1,186 @@
+// The outbox (DESIGN.md "Outbox"): a notification row is written in the same transaction as the
+// incident change that causes it; `deliverOutbox` (the deliver-outbox job) sends pending rows with
+// retries, backoff and the provider's idempotency key. Without a provider (no RESEND_API_KEY) an
+// email is "held": kept, readable in the console, never lost.
+import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import type { Ctx } from "@/lib/context";
+import type { Executor } from "@/lib/db/client";
+import { queryRows } from "@/lib/db/execute";
+import { type Channel, type Notification, notifications, users } from "@/lib/db/schema";
+import { renderEmail } from "./templates/email";
+import type { EmailSender, Notice } from "./types";
+
+/** Attempts before a retryable failure becomes final. */
+export const MAX_ATTEMPTS = 8;
+const LEASE_SECONDS = 60;
+
+export type Enqueue = {
+  incidentId: string | null;
+  channel: Channel;
+  recipients: string[];
+  notice: Notice;
+  /** Unique per message: two evaluators enqueuing the same notice store it once. */
+  idempotencyKey: string;
+};
+
+/** Backoff after `attempts` failed sends: 30 s, 1 min, 2 min... capped at one hour. */
+export function backoffSeconds(attempts: number, retryAfterSeconds?: number): number {
+  const exponential = Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));
+  return Math.max(exponential, retryAfterSeconds ?? 0);
+}
+
+/** Writes a notification; returns false when one with the same key exists already. */
+export async function enqueueNotification(
+  db: Executor,
+  input: Enqueue,
+  now: Date,
+): Promise<boolean> {
+  const email = renderEmail(input.notice);
+  const inserted = await db
+    .insert(notifications)
+    .values({
+      incidentId: input.incidentId,
+      channel: input.channel,
+      type: input.notice.type,
+      recipients: input.recipients,
+      subject: email.subject,
+      body: { html: email.html, text: email.text },
+      idempotencyKey: input.idempotencyKey,
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  return inserted.length > 0;
+}
+
+/** Who gets an alert: the rule's recipients, else ALERT_RECIPIENTS, else every admin. */
+export async function resolveRecipients(
+  db: Executor,
+  ruleRecipients: readonly string[],
+  configured: readonly string[],
+): Promise<string[]> {
+  if (ruleRecipients.length > 0) return [...ruleRecipients];
+  if (configured.length > 0) return [...configured];
+  const admins = await db.select({ email: users.email }).from(users).where(eq(users.role, "admin"));
+  return admins.map((a) => a.email);
+}
+
+export type DeliverOptions = {
+  /** null: no provider configured, emails are held in the outbox. */
+  email: { sender: EmailSender } | null;
+  limit?: number;
+};
+
+export type DeliverSummary = { sent: number; held: number; retrying: number; failed: number };
+
+async function claim(db: Executor, now: Date, limit: number): Promise<Notification[]> {
+  const leaseUntil = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
+  const ids = await queryRows<{ id: string }>(
+    db,
+    sql`update notifications set lease_until = ${leaseUntil}::timestamptz
+        where id in (
+          select id from notifications
+          where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
+            and (lease_until is null or lease_until < ${now.toISOString()}::timestamptz)
+          order by next_attempt_at
+          limit ${limit}
+          for update skip locked)
+        returning id`,
+  );
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(notifications)
+    .where(
+      inArray(
+        notifications.id,
+        ids.map((r) => r.id),
+      ),
+    );
+}
+
+/** Sends what is due; each row ends sent, held, retrying later or failed, with its reason. */
+export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<DeliverSummary> {
+  const now = ctx.clock.now();
+  const rows = await claim(ctx.db, now, options.limit ?? 50);
+  const summary: DeliverSummary = { sent: 0, held: 0, retrying: 0, failed: 0 };
+  for (const row of rows) {
+    const done = (set: Partial<Notification>) =>
+      ctx.db
+        .update(notifications)
+        .set({ ...set, leaseUntil: null })
+        .where(and(eq(notifications.id, row.id), eq(notifications.status, "pending")));
+    if (row.channel !== "email") {
+      await done({ status: "failed", lastError: `The ${row.channel} channel is not set up.` });
+      summary.failed++;
+      continue;
+    }
+    if (row.recipients.length === 0) {
+      await done({
+        status: "failed",
+        lastError: "No recipients: set the rule's recipients or ALERT_RECIPIENTS.",
+      });
+      summary.failed++;
+      continue;
+    }
+    if (!options.email) {
+      await done({
+        status: "held",
+        lastError: "Not sent: RESEND_API_KEY is not set. The message is kept here.",
+      });
+      summary.held++;
+      continue;
+    }
+    const body = row.body as { html?: string; text?: string };
+    const attempts = row.attempts + 1;
+    const result = await options.email.sender.send({
+      to: row.recipients,
+      subject: row.subject,
+      html: body.html ?? "",
+      text: body.text ?? "",
+      idempotencyKey: row.idempotencyKey,
+    });
+    if (result.ok) {
+      await done({
+        status: "sent",
+        attempts,
+        sentAt: ctx.clock.now(),
+        providerId: result.providerId,
+        providerResponse: result.response.slice(0, 500),
+        lastError: null,
+      });
+      summary.sent++;
+    } else if (result.retryable && attempts < MAX_ATTEMPTS) {
+      const wait = backoffSeconds(attempts, result.retryAfterSeconds);
+      await done({
+        attempts,
+        lastError: result.error.slice(0, 500),
+        nextAttemptAt: new Date(now.getTime() + wait * 1000),
+      });
+      summary.retrying++;
+    } else {
+      await done({ status: "failed", attempts, lastError: result.error.slice(0, 500) });
+      summary.failed++;
+    }
+  }
+  return summary;
+}
+
+/** Puts a held or failed notification back in line (after a provider was configured). */
+export async function retryNotification(db: Executor, id: string, now: Date): Promise<boolean> {
+  const updated = await db
+    .update(notifications)
+    .set({ status: "pending", nextAttemptAt: now, leaseUntil: null })
+    .where(and(eq(notifications.id, id), inArray(notifications.status, ["held", "failed"])))
+    .returning({ id: notifications.id });
+  return updated.length > 0;
+}
+
+export async function dueCount(db: Executor, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(and(eq(notifications.status, "pending"), lte(notifications.nextAttemptAt, now)));
+  return Number(row?.n ?? 0);
+}
