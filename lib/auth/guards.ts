@@ -1,5 +1,6 @@
-// Guards for every entry point: pages and server actions (requireUser/requireAdmin), route
-// handlers (requireApiActor), cron routes (requireCronSecret). proxy.ts is a convenience only.
+// Guards for every entry point: pages and server actions (requireUser/requireAdmin, cookie only),
+// route handlers (requireApiActor: API token or session), cron routes (requireCronSecret).
+// proxy.ts is a convenience only.
 import "server-only";
 import { timingSafeEqual } from "node:crypto";
 import { headers } from "next/headers";
@@ -9,6 +10,7 @@ import { getConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { forbidden as forbiddenError, unauthorized } from "@/lib/errors";
+import { actorFromBearer, isBearerHeader } from "./api-tokens";
 import { getUserById, toUserActor } from "./service";
 import { readSessionClaims } from "./session";
 
@@ -34,13 +36,29 @@ export async function requireAdmin(): Promise<UserActor> {
   return actor;
 }
 
-/** Route handlers: the session's user (or, later, an API token's), else 401; viewers writing get 403. */
+/**
+ * Route handlers: the user behind `Authorization: Bearer <API token>`, else the session's user;
+ * 401 when neither. A bearer header that is not a valid token is a 401 even with a good cookie, so
+ * a script never runs as whoever happens to share its cookie jar. Viewers get 403 where admin is
+ * required.
+ */
 export async function requireApiActor(
   req: Request,
   options: { role?: "admin" | "viewer" } = {},
 ): Promise<UserActor> {
-  const actor = await actorFromHeaders(req.headers);
-  if (!actor) throw unauthorized();
+  const authorization = req.headers.get("authorization");
+  let actor: UserActor | null;
+  if (isBearerHeader(authorization)) {
+    actor = await actorFromBearer(getDb(), authorization);
+    if (!actor) {
+      throw unauthorized(
+        "The bearer token is unknown or revoked, or its user was removed; create a new one under Settings → API tokens.",
+      );
+    }
+  } else {
+    actor = await actorFromHeaders(req.headers);
+    if (!actor) throw unauthorized();
+  }
   if (options.role === "admin" && actor.role !== "admin") {
     throw forbiddenError("This needs the admin role; your account is a viewer.");
   }

@@ -1,7 +1,9 @@
-// Reads for pages: who is signed in, how many users exist, the user list.
+// Reads for pages: who is signed in, how many users exist, the user list, API tokens.
 import "server-only";
 import { headers } from "next/headers";
+import type { UserActor } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
+import { type ApiTokenSummary, listApiTokens } from "./api-tokens";
 import { countUsers, listUsers, type PublicUser } from "./service";
 import { readSessionClaims } from "./session";
 
@@ -11,6 +13,11 @@ export async function hasAnyUser(): Promise<boolean> {
 
 export async function getUsers(): Promise<PublicUser[]> {
   return listUsers({ db: getDb() });
+}
+
+/** The Settings page's API tokens: the user's own, or every user's for an admin. */
+export async function getApiTokens(actor: UserActor): Promise<ApiTokenSummary[]> {
+  return listApiTokens({ db: getDb(), actor });
 }
 
 /** Whether the visitor already holds a valid session (sign-in and setup pages move them on). */

@@ -39,3 +39,15 @@ export type ChangeRoleInput = z.infer<typeof changeRoleSchema>;
 
 export const removeUserSchema = z.object({ userId: z.uuid({ error: "Unknown user." }) });
 export type RemoveUserInput = z.infer<typeof removeUserSchema>;
+
+export const createApiTokenSchema = z.object({
+  name: z
+    .string({ error: "Name the token, e.g. “deploy script”." })
+    .trim()
+    .min(1, { error: "Name the token, e.g. “deploy script”, so you can tell it apart later." })
+    .max(80, { error: "Use at most 80 characters for the token's name." }),
+});
+export type CreateApiTokenInput = z.infer<typeof createApiTokenSchema>;
+
+export const revokeApiTokenSchema = z.object({ tokenId: z.uuid({ error: "Unknown token." }) });
+export type RevokeApiTokenInput = z.infer<typeof revokeApiTokenSchema>;

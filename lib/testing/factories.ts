@@ -1,6 +1,8 @@
 // Test data with unique names, so tests never depend on each other or on seed data.
 import { randomBytes } from "node:crypto";
+import { type ApiTokenSummary, createApiToken } from "@/lib/auth/api-tokens";
 import { hashPassword } from "@/lib/auth/password";
+import { toUserActor } from "@/lib/auth/service";
 import { createMemoryCache } from "@/lib/cache/memory";
 import { type Clock, systemClock } from "@/lib/clock";
 import { type Actor, type Ctx, systemActor } from "@/lib/context";
@@ -42,3 +44,13 @@ export async function createTestUser(
 }
 
 export const TEST_PASSWORD = "correct horse battery";
+
+/** An API token of `user`, created through the service; `token` is the plain bearer value. */
+export async function createTestApiToken(
+  db: Executor,
+  user: User,
+  overrides: Partial<{ name: string; clock: Clock }> = {},
+): Promise<{ token: string; row: ApiTokenSummary }> {
+  const ctx = testCtx(db, { actor: toUserActor(user), clock: overrides.clock });
+  return createApiToken(ctx, { name: overrides.name ?? `script ${uniqueSuffix()}` });
+}
