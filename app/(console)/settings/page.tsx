@@ -5,16 +5,23 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { Table, Td, Th } from "@/components/ui/table";
 import { getHerokuStatus } from "@/lib/apps/queries";
+import type { ApiTokenSummary } from "@/lib/auth/api-tokens";
 import { requireUser } from "@/lib/auth/guards";
+import { getApiTokens } from "@/lib/auth/queries";
+import type { UserActor } from "@/lib/context";
 import { getSettingsSummary } from "@/lib/system/queries";
+import { CreateApiTokenForm } from "./_components/create-api-token-form";
+import { RevokeApiTokenButton } from "./_components/revoke-api-token-button";
+import { createTokenAction, revokeTokenAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const user = await requireUser();
   const settings = getSettingsSummary();
-  const heroku = await getHerokuStatus();
+  const [heroku, tokens] = await Promise.all([getHerokuStatus(), getApiTokens(user)]);
   const budgetTone =
     heroku.budget.level === "ok" ? "ok" : heroku.budget.level === "low" ? "warn" : "bad";
   const rows: [string, string][] = [
@@ -96,6 +103,7 @@ export default async function SettingsPage() {
             channel&apos;s cooling period are configured here.
           </EmptyState>
         </Card>
+        <ApiTokensCard user={user} tokens={tokens} />
         <Card title="This monitor">
           <dl className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
             {rows.map(([label, value]) => (
@@ -117,5 +125,93 @@ export default async function SettingsPage() {
         </Card>
       </div>
     </>
+  );
+}
+
+function ApiTokensCard({ user, tokens }: { user: UserActor; tokens: ApiTokenSummary[] }) {
+  const isAdmin = user.role === "admin";
+  return (
+    <Card
+      title="API tokens"
+      description={
+        <>
+          Scripts call the REST API with <code className="font-mono">Authorization: Bearer</code>{" "}
+          and a token. A token acts as the user who created it, with that user&apos;s current role (
+          {user.role} for you{user.role === "viewer" ? ": read-only" : ""}).
+          {isAdmin ? " As an admin you see, and can revoke, every user's tokens." : ""}
+        </>
+      }
+    >
+      <div className="grid gap-6">
+        {tokens.length === 0 ? (
+          <EmptyState title="No API tokens yet">
+            Tokens you create below appear here with when they were last used. The token itself is
+            shown once; only a hash is stored.
+          </EmptyState>
+        ) : (
+          <Table caption="API tokens">
+            <thead>
+              <tr>
+                <Th>Name</Th>
+                <Th>Token</Th>
+                {isAdmin && <Th>Owner</Th>}
+                <Th>Created</Th>
+                <Th>Last used</Th>
+                <Th>Status</Th>
+                <Th className="text-right">Revoke</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+              {tokens.map((token) => {
+                const own = token.userId === user.id;
+                return (
+                  <tr key={token.id}>
+                    <Td className="font-medium">{token.name}</Td>
+                    <Td>
+                      <code className="font-mono text-xs">{token.prefix}…</code>
+                    </Td>
+                    {isAdmin && (
+                      <Td>
+                        {token.ownerEmail}
+                        {own && <span className="ml-1 text-xs text-slate-500">(you)</span>}
+                      </Td>
+                    )}
+                    <Td>
+                      <RelativeTime iso={token.createdAt.toISOString()} relativeOnly />
+                    </Td>
+                    <Td>
+                      <RelativeTime iso={token.lastUsedAt?.toISOString() ?? null} relativeOnly />
+                    </Td>
+                    <Td>
+                      {token.revokedAt ? (
+                        <span className="inline-flex flex-wrap items-center gap-1">
+                          <Badge tone="neutral">revoked</Badge>
+                          <RelativeTime iso={token.revokedAt.toISOString()} relativeOnly />
+                        </span>
+                      ) : (
+                        <Badge tone="ok">active</Badge>
+                      )}
+                    </Td>
+                    <Td className="text-right">
+                      {token.revokedAt ? (
+                        <span className="text-slate-500 dark:text-slate-400">—</span>
+                      ) : (
+                        <RevokeApiTokenButton
+                          tokenId={token.id}
+                          name={token.name}
+                          owner={own ? undefined : token.ownerEmail}
+                          action={revokeTokenAction}
+                        />
+                      )}
+                    </Td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </Table>
+        )}
+        <CreateApiTokenForm action={createTokenAction} />
+      </div>
+    </Card>
   );
 }

@@ -1,0 +1,105 @@
+"use client";
+
+import { useActionState, useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { FormMessage, TextField } from "@/components/ui/field";
+import type { ActionResult } from "@/lib/http/action";
+
+type Result = ActionResult<{ token: string; name: string }>;
+type Action = (previous: unknown, formData: FormData) => Promise<Result>;
+
+/** Names a new token, then shows it once in a box to copy from. */
+export function CreateApiTokenForm({ action }: { action: Action }) {
+  const [state, formAction, pending] = useActionState<Result | null, FormData>(action, null);
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (state?.ok) form.current?.reset();
+  }, [state]);
+  const created = state?.ok && state.data.token !== dismissed ? state.data : null;
+  const errors = state && !state.ok ? state.fieldErrors : {};
+  const values = state && !state.ok ? state.values : undefined;
+  return (
+    <div className="grid gap-4">
+      {created && <NewTokenBox {...created} onDone={() => setDismissed(created.token)} />}
+      <form
+        ref={form}
+        action={formAction}
+        className="flex flex-wrap items-end gap-3"
+        aria-label="Create an API token"
+        noValidate
+      >
+        {state && !state.ok && (
+          <div className="w-full">
+            <FormMessage ok={false} message={state.message} />
+          </div>
+        )}
+        <div className="min-w-64 flex-1">
+          <TextField
+            label="Token name"
+            name="name"
+            id="api-token-name"
+            required
+            maxLength={80}
+            placeholder="deploy script"
+            hint="What will use it, so you can tell tokens apart and revoke the right one."
+            defaultValue={values?.name}
+            errors={errors.name}
+          />
+        </div>
+        <Button type="submit" disabled={pending} className="mb-0.5">
+          {pending ? "Creating…" : "Create token"}
+        </Button>
+      </form>
+    </div>
+  );
+}
+
+function NewTokenBox({ token, name, onDone }: { token: string; name: string; onDone: () => void }) {
+  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied("yes");
+    } catch {
+      setCopied("failed");
+    }
+  };
+  return (
+    <div
+      role="status"
+      className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+    >
+      <p className="font-medium">
+        Token “{name}” created. Copy it now: it will not be shown again.
+      </p>
+      <p className="mt-1">
+        Only a hash is stored. If you lose it, revoke it and create another. Scripts send it as{" "}
+        <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>.
+      </p>
+      <div className="mt-3 flex flex-wrap items-center gap-2">
+        <label htmlFor="new-api-token" className="sr-only">
+          New API token
+        </label>
+        <input
+          id="new-api-token"
+          readOnly
+          value={token}
+          onFocus={(event) => event.currentTarget.select()}
+          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+        />
+        <Button variant="secondary" onClick={copy}>
+          {copied === "yes" ? "Copied" : "Copy token"}
+        </Button>
+        <Button variant="ghost" onClick={onDone}>
+          I have copied it
+        </Button>
+      </div>
+      {copied === "failed" && (
+        <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
+          The browser refused to copy; select the token and copy it by hand.
+        </p>
+      )}
+    </div>
+  );
+}
