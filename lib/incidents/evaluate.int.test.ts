@@ -204,7 +204,7 @@ describe("evaluateRules", () => {
       .from(notifications)
       .where(and(eq(notifications.status, "held")));
     expect(held?.lastError).toMatch(/RESEND_API_KEY is not set/);
-    expect((held?.body as { html: string }).html).toContain("R14");
+    expect(String((held?.body as { html?: string } | undefined)?.html)).toContain("R14");
     await cleanUp(rule);
   });
 });
