@@ -255,8 +255,7 @@ export const configVars = {
   },
   EMAIL_COOLING_PERIOD_PER_TOPIC: {
     schema: intInRange(10, 86_400, 300),
-    purpose:
-      "seconds between repeat notifications of one firing incident (a rule can override it)",
+    purpose: "seconds between repeat notifications of one firing incident (a rule can override it)",
     example: "300",
   },
   MAX_REPEAT_NOTIFICATIONS: {
@@ -286,7 +285,8 @@ export const configVars = {
   },
   HELPED_SECONDS: {
     schema: intInRange(10, 86_400, 900),
-    purpose: "when a restart is judged helped or not (memory back under the threshold, errors down)",
+    purpose:
+      "when a restart is judged helped or not (memory back under the threshold, errors down)",
     example: "900",
   },
   LOG_LEVEL: {

@@ -5,12 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeApiToken } from "@/lib/auth/api-tokens";
 import { changeUserRole, removeUser, toUserActor } from "@/lib/auth/service";
 import { authSecret } from "@/lib/auth/session";
-// biome-ignore lint/style/noRestrictedImports: a test installs its own database; not production code
 import { installDbHandle } from "@/lib/db/client";
 import { withRoute } from "@/lib/http/route";
-// biome-ignore lint/style/noRestrictedImports: test helpers in a test file, not production code
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-// biome-ignore lint/style/noRestrictedImports: test helpers in a test file, not production code
 import { createTestApiToken, createTestUser, testCtx } from "@/lib/testing/factories";
 import { GET } from "./route";
 
