@@ -6,9 +6,8 @@ import { storeLines } from "@/lib/ingest/store";
 import { rangeWindow } from "@/lib/metrics/buckets";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
+import { LoadPanel, MemoryPanel } from "./dyno-metric-panel";
 import { ErrorsPanel } from "./errors-panel";
-import { LoadPanel } from "./load-panel";
-import { MemoryPanel } from "./memory-panel";
 import { RequestsPanel } from "./requests-panel";
 
 let database: TestDatabase;
