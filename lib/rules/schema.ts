@@ -222,3 +222,20 @@ export function describeRule(rule: KindParams): string {
       return `no log lines for ${rule.params.minutes} min`;
   }
 }
+
+/** The rule as input again (what a PATCH is merged onto): the view without its stored-only fields. */
+export function ruleViewToInput(view: RuleView): RuleInput {
+  const { id: _id, appId: _appId, createdAt: _created, updatedAt: _updated, ...input } = view;
+  return input as RuleInput;
+}
+
+/** zod issues as field errors keyed like the API's and the form's fields (`params.leastCount`). */
+export function ruleFieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    fields[key] ??= [];
+    fields[key].push(issue.message);
+  }
+  return fields;
+}
