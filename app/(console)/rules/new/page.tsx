@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { PageHeader } from "@/components/layout/page-header";
+import { RuleForm } from "@/components/rules/rule-form";
+import { listApps } from "@/lib/apps/queries";
+import { requireAdmin } from "@/lib/auth/guards";
+import { NEW_RULE_VALUES, toRuleAppOptions } from "@/lib/rules/form";
+import { createRuleAction } from "../actions";
+
+export const metadata: Metadata = { title: "New rule" };
+
+export default async function NewRulePage() {
+  await requireAdmin();
+  const apps = await listApps();
+  return (
+    <>
+      <PageHeader
+        title="New rule"
+        description="Say what to watch, on which app and dyno type, who to tell and what to restart."
+      />
+      <RuleForm
+        action={createRuleAction}
+        initial={NEW_RULE_VALUES}
+        apps={toRuleAppOptions(apps)}
+        submitLabel="Create rule"
+      />
+    </>
+  );
+}
