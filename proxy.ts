@@ -40,5 +40,9 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|.*\\.(?:png|svg|ico|txt)$).*)"],
+  // Heroku's drain posts (100 KB batches, many a second) and health probes never pass through the
+  // proxy: they authenticate themselves, and running the proxy costs each request a body copy.
+  matcher: [
+    "/((?!_next/static|_next/image|api/drains/|api/health|favicon.ico|robots.txt|.*\\.(?:png|svg|ico|txt)$).*)",
+  ],
 };
