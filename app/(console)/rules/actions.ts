@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { withAction } from "@/lib/http/action";
+import { backtestInputSchema, runBacktest } from "@/lib/rules/backtest";
 import {
   ruleEditFormSchema,
   ruleFormSchema,
@@ -45,4 +46,9 @@ export const deleteRuleAction = withAction(
     revalidatePath("/rules");
     redirect("/rules");
   },
+);
+
+export const backtestRuleAction = withAction(
+  { access: "admin", schema: backtestInputSchema },
+  async (input, actor) => runBacktest({ ctx: appCtx(actor), input }),
 );

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/layout/page-header";
+import { BacktestPanel } from "@/components/rules/backtest-panel";
 import { DeleteRuleButton } from "@/components/rules/delete-rule-button";
 import { RuleDetails } from "@/components/rules/rule-details";
 import { RuleForm } from "@/components/rules/rule-form";
@@ -10,7 +11,7 @@ import { listApps } from "@/lib/apps/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { ruleToFormValues, toRuleAppOptions } from "@/lib/rules/form";
 import { getRuleById } from "@/lib/rules/service";
-import { deleteRuleAction, updateRuleAction } from "../actions";
+import { backtestRuleAction, deleteRuleAction, updateRuleAction } from "../actions";
 
 export const metadata: Metadata = { title: "Rule" };
 
@@ -45,6 +46,7 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
         actions={back}
       />
       <RuleForm
+        backtest={<BacktestPanel run={backtestRuleAction} />}
         action={updateRuleAction}
         initial={ruleToFormValues(rule)}
         ruleId={rule.id}

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/layout/page-header";
+import { BacktestPanel } from "@/components/rules/backtest-panel";
 import { RuleForm } from "@/components/rules/rule-form";
 import { listApps } from "@/lib/apps/queries";
 import { requireAdmin } from "@/lib/auth/guards";
 import { NEW_RULE_VALUES, toRuleAppOptions } from "@/lib/rules/form";
-import { createRuleAction } from "../actions";
+import { backtestRuleAction, createRuleAction } from "../actions";
 
 export const metadata: Metadata = { title: "New rule" };
 
@@ -18,6 +19,7 @@ export default async function NewRulePage() {
         description="Say what to watch, on which app and dyno type, who to tell and what to restart."
       />
       <RuleForm
+        backtest={<BacktestPanel run={backtestRuleAction} />}
         action={createRuleAction}
         initial={NEW_RULE_VALUES}
         apps={toRuleAppOptions(apps)}
