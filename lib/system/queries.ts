@@ -79,6 +79,12 @@ export function getSettingsSummary() {
     authSecretFrom: config.authSecret ? "AUTH_SECRET" : "generated into the data directory",
     adminFromEnv: config.admin?.email ?? null,
     jobRunsRetentionDays: config.jobRunsRetentionDays,
+    email: {
+      provider: config.email.resendApiKey ? "resend" : "outbox",
+      from: config.email.from,
+      recipients: config.email.recipients,
+    },
+    alerts: config.alerts,
   };
 }
 

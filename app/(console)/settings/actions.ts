@@ -2,7 +2,9 @@
 
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { createApiTokenSchema, revokeApiTokenSchema } from "@/lib/auth/schemas";
+import { getConfig } from "@/lib/config";
 import { withAction } from "@/lib/http/action";
+import { sendTestEmail, testEmailSchema } from "@/lib/notify/service";
 import { appCtx } from "@/lib/runtime";
 
 // Every user manages their own tokens (a viewer's token only reads); admins may revoke anyone's.
@@ -21,4 +23,9 @@ export const revokeTokenAction = withAction(
     const token = await revokeApiToken(appCtx(actor), input.tokenId);
     return { tokenId: token.id, name: token.name };
   },
+);
+
+export const sendTestEmailAction = withAction(
+  { access: "admin", schema: testEmailSchema, revalidate: ["/outbox"] },
+  async (input, actor) => sendTestEmail({ ctx: appCtx(actor), input, config: getConfig() }),
 );

@@ -14,7 +14,8 @@ import type { UserActor } from "@/lib/context";
 import { getSettingsSummary } from "@/lib/system/queries";
 import { CreateApiTokenForm } from "./_components/create-api-token-form";
 import { RevokeApiTokenButton } from "./_components/revoke-api-token-button";
-import { createTokenAction, revokeTokenAction } from "./actions";
+import { TestEmailForm } from "./_components/test-email-form";
+import { createTokenAction, revokeTokenAction, sendTestEmailAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -40,6 +41,37 @@ export default async function SettingsPage() {
       settings.cronSecretSet ? "enabled (CRON_SECRET set)" : "disabled (CRON_SECRET not set)",
     ],
     ["Job run retention", `${settings.jobRunsRetentionDays} days`],
+  ];
+  const { alerts, email } = settings;
+  const alertRows: [string, string][] = [
+    [
+      "Email provider",
+      email.provider === "resend"
+        ? `Resend (RESEND_API_KEY set), from ${email.from}`
+        : "none: emails stay in the Outbox (set RESEND_API_KEY to send them)",
+    ],
+    [
+      "Default recipients",
+      email.recipients.length > 0
+        ? `${email.recipients.join(", ")} (ALERT_RECIPIENTS)`
+        : "every admin (ALERT_RECIPIENTS not set)",
+    ],
+    [
+      "Repeat notifications",
+      `every ${alerts.repeatIntervalSeconds} s while firing, at most ${alerts.maxRepeatNotifications} per incident`,
+    ],
+    [
+      "Restart cooling periods",
+      `${alerts.dynoRestartCoolingSeconds} s per dyno or dyno type, ${alerts.appRestartCoolingSeconds} s per app`,
+    ],
+    [
+      "Restart loop guard",
+      `at most ${alerts.maxRestartsPerHour} automatic restarts per target an hour`,
+    ],
+    [
+      "Did it help?",
+      `measured ${alerts.helpedEarlySeconds} s and judged ${alerts.helpedSeconds} s after each restart`,
+    ],
   ];
   return (
     <>
@@ -97,11 +129,26 @@ export default async function SettingsPage() {
             </div>
           </dl>
         </Card>
-        <Card title="Notification channels">
-          <EmptyState title="No channels yet">
-            Email, SMS and webhook channels with their recipients, a test send and each
-            channel&apos;s cooling period are configured here.
-          </EmptyState>
+        <Card
+          title="Alerts"
+          description="Email goes through the outbox: every message is kept on the Outbox page with its delivery status."
+        >
+          <dl className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+            {alertRows.map(([label, value]) => (
+              <div key={label} className="grid grid-cols-1 gap-1 py-2 sm:grid-cols-3">
+                <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
+                <dd className="sm:col-span-2">{value}</dd>
+              </div>
+            ))}
+          </dl>
+          {user.role === "admin" && (
+            <div className="mt-4 border-t border-slate-100 pt-4 dark:border-slate-800">
+              <TestEmailForm action={sendTestEmailAction} defaultTo={user.email} />
+            </div>
+          )}
+          <p className="mt-3 text-xs text-slate-500">
+            SMS and webhook channels arrive next; rules pick their channels.
+          </p>
         </Card>
         <ApiTokensCard user={user} tokens={tokens} />
         <Card title="This monitor">

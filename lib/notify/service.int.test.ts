@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toUserActor } from "@/lib/auth/service";
+import { parseConfig } from "@/lib/config";
+import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
+import { createTestUser, testCtx } from "@/lib/testing/factories";
+import { type ResendServer, startResendServer } from "@/lib/testing/resend-server";
+import { sendTestEmail } from "./service";
+
+let database: TestDatabase;
+let resend: ResendServer;
+beforeAll(async () => {
+  [database, resend] = await Promise.all([
+    createTestDatabase(),
+    startResendServer({ apiKey: "re_test_service_key" }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([database.close(), resend.close()]);
+});
+
+describe("sendTestEmail", () => {
+  it("keeps the email in the outbox without RESEND_API_KEY, and sends it through Resend with one", async () => {
+    const admin = await createTestUser(database.db, { role: "admin" });
+    const ctx = testCtx(database.db, { actor: toUserActor(admin) });
+    const held = await sendTestEmail({
+      ctx,
+      input: { to: "ops@example.com" },
+      config: parseConfig({ NODE_ENV: "test" }),
+    });
+    expect(held).toMatchObject({ status: "held" });
+    expect(held.detail).toMatch(/RESEND_API_KEY is not set/);
+
+    const sent = await sendTestEmail({
+      ctx,
+      input: { to: "ops@example.com" },
+      config: parseConfig({
+        NODE_ENV: "test",
+        RESEND_API_KEY: "re_test_service_key",
+        RESEND_BASE_URL: resend.url,
+        EMAIL_FROM: "Dyno Monitor <alerts@example.com>",
+      }),
+    });
+    expect(sent.status).toBe("sent");
+    const email = resend.received.at(-1);
+    expect(email?.body.subject).toBe("[Dyno Monitor] Test email");
+    expect(email?.body.to).toEqual(["ops@example.com"]);
+  });
+});

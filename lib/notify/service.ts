@@ -1,0 +1,54 @@
+// "Send test email": proves the channel works end to end, through the same outbox as alerts.
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Config } from "@/lib/config";
+import type { Ctx } from "@/lib/context";
+import { notifications } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { emailSenderFromConfig } from "./channels";
+import { deliverOutbox, enqueueNotification } from "./outbox";
+
+export const testEmailSchema = z.object({
+  to: z.email({ error: "Enter an email address." }),
+});
+
+/** Queues a test email to `to` and delivers it now; returns the outbox row's outcome. */
+export async function sendTestEmail({
+  ctx,
+  input,
+  config,
+}: {
+  ctx: Ctx;
+  input: z.output<typeof testEmailSchema>;
+  config: Config;
+}): Promise<{ status: string; detail: string }> {
+  if (ctx.actor.type !== "user")
+    throw new AppError("forbidden", "Only a person sends a test email.");
+  const key = `test:${randomUUID()}`;
+  await enqueueNotification(
+    ctx.db,
+    {
+      incidentId: null,
+      channel: "email",
+      recipients: [input.to.toLowerCase()],
+      notice: { type: "test", consoleUrl: config.appUrl, requestedBy: ctx.actor.email },
+      idempotencyKey: key,
+    },
+    ctx.clock.now(),
+  );
+  const sender = emailSenderFromConfig(config);
+  await deliverOutbox(ctx, { email: sender ? { sender } : null });
+  const [row] = await ctx.db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.idempotencyKey, key));
+  const status = row?.status ?? "pending";
+  const detail =
+    status === "sent"
+      ? `Sent to ${input.to} through Resend (id ${row?.providerId ?? "?"}).`
+      : status === "held"
+        ? "Kept in the Outbox: RESEND_API_KEY is not set, so nothing leaves this console."
+        : `Not sent: ${row?.lastError ?? "it is queued for another try"}.`;
+  return { status, detail };
+}
