@@ -9,7 +9,20 @@ import type { ActionResult } from "@/lib/http/action";
 type Action = (previous: unknown, formData: FormData) => Promise<ActionResult<unknown>>;
 
 export type DemoApp = { name: string; dynos: string[]; types: string[] };
-export type DemoScenarioView = { name: string; description: string };
+export type DemoScenarioParam = {
+  name: string;
+  default?: number;
+  min?: number;
+  max?: number;
+  description: string;
+};
+export type DemoScenarioView = { name: string; description: string; params: DemoScenarioParam[] };
+
+/** `percentPerMinute` → "Percent per minute". */
+const paramLabel = (name: string) => {
+  const words = name.replace(/([A-Z])/g, " $1").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
 export type RunningScenarioView = {
   id: string;
   app: string;
@@ -41,6 +54,8 @@ export function DemoControls({
     null,
   );
   const [appName, setAppName] = useState(apps[0]?.name ?? "");
+  const [scenarioName, setScenarioName] = useState(scenarios[0]?.name ?? "");
+  const scenario = scenarios.find((s) => s.name === scenarioName);
   const app = apps.find((a) => a.name === appName);
   const errors = startState && !startState.ok ? startState.fieldErrors : {};
   return (
@@ -78,7 +93,8 @@ export function DemoControls({
         <SelectField
           label="Scenario"
           name="name"
-          defaultValue={scenarios[0]?.name}
+          value={scenarioName}
+          onChange={(e) => setScenarioName(e.target.value)}
           errors={errors.name}
         >
           {scenarios.map((s) => (
@@ -90,6 +106,28 @@ export function DemoControls({
         <Button type="submit" disabled={starting || scenarios.length === 0}>
           {starting ? "Starting…" : "Start scenario"}
         </Button>
+        {scenario?.description && (
+          <p className="text-sm text-slate-600 sm:col-span-4 dark:text-slate-400">
+            {scenario.description}
+          </p>
+        )}
+        {scenario?.params.map((param) => (
+          <label key={`${scenario.name}-${param.name}`} className="grid gap-1 text-sm">
+            <span className="font-medium text-slate-700 dark:text-slate-200">
+              {paramLabel(param.name)}
+            </span>
+            <input
+              type="number"
+              name={`param.${param.name}`}
+              defaultValue={param.default}
+              min={param.min}
+              max={param.max}
+              step="any"
+              title={param.description}
+              className="rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
+            />
+          </label>
+        ))}
       </form>
       <div className="mt-3 space-y-2">
         {startState?.ok && (

@@ -5,9 +5,22 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getHerokuConnection } from "./connection";
 
+const scenarioParamSchema = z.object({
+  name: z.string(),
+  type: z.string().optional(),
+  default: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  description: z.string().optional().default(""),
+});
 const scenarioSchema = z.object({
   name: z.string(),
   description: z.string().optional().default(""),
+  params: z
+    .array(scenarioParamSchema)
+    .optional()
+    .default([])
+    .transform((params) => params.filter((p) => p.type === undefined || p.type === "number")),
 });
 const scenarioListSchema = z.union([
   z.array(scenarioSchema),
@@ -69,14 +82,31 @@ export async function listDemoScenarios(): Promise<{
   }
 }
 
-export const startScenarioSchema = z.object({
-  app: z.string({ error: "Choose an app." }).min(1, { error: "Choose an app." }),
-  dyno: z
-    .string()
-    .optional()
-    .transform((value) => (value ? value : undefined)),
-  name: z.string({ error: "Choose a scenario." }).min(1, { error: "Choose a scenario." }),
-});
+/** Form fields `param.<name>` become the scenario's numeric params (blank: its default). */
+function collectParams(values: unknown): unknown {
+  if (typeof values !== "object" || values === null) return values;
+  const params: Record<string, number> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!key.startsWith("param.") || typeof value !== "string" || value.trim() === "") continue;
+    params[key.slice("param.".length)] = Number(value);
+  }
+  return { ...values, params };
+}
+
+export const startScenarioSchema = z.preprocess(
+  collectParams,
+  z.object({
+    app: z.string({ error: "Choose an app." }).min(1, { error: "Choose an app." }),
+    dyno: z
+      .string()
+      .optional()
+      .transform((value) => (value ? value : undefined)),
+    name: z.string({ error: "Choose a scenario." }).min(1, { error: "Choose a scenario." }),
+    params: z
+      .record(z.string(), z.number({ error: "Scenario settings are numbers." }).finite())
+      .default({}),
+  }),
+);
 export type StartScenarioInput = z.infer<typeof startScenarioSchema>;
 
 export async function startDemoScenario(input: StartScenarioInput): Promise<RunningScenario> {
@@ -85,6 +115,7 @@ export async function startDemoScenario(input: StartScenarioInput): Promise<Runn
       app: input.app,
       dyno: input.dyno,
       name: input.name,
+      params: input.params,
     }),
   );
   const scenario = {
