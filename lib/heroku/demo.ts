@@ -5,12 +5,16 @@ import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { getHerokuConnection } from "./connection";
 
+const numberOrUndefined = z
+  .unknown()
+  .optional()
+  .transform((v) => (typeof v === "number" ? v : undefined));
 const scenarioParamSchema = z.object({
   name: z.string(),
   type: z.string().optional(),
-  default: z.number().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
+  default: numberOrUndefined,
+  min: numberOrUndefined,
+  max: numberOrUndefined,
   description: z.string().optional().default(""),
 });
 const scenarioSchema = z.object({
@@ -70,12 +74,17 @@ async function simulatorRequest(method: string, path: string, body?: unknown): P
   return json;
 }
 
+/** The simulator's GET /__sim/scenarios answer, as the demo controls show it. */
+export function parseScenarioList(body: unknown): DemoScenario[] {
+  return scenarioListSchema.parse(body);
+}
+
 export async function listDemoScenarios(): Promise<{
   available: DemoScenario[];
   running: RunningScenario[];
 }> {
   try {
-    const available = scenarioListSchema.parse(await simulatorRequest("GET", "/__sim/scenarios"));
+    const available = parseScenarioList(await simulatorRequest("GET", "/__sim/scenarios"));
     return { available, running: [...running()] };
   } catch {
     return { available: [], running: [...running()] };
