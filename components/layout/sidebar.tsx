@@ -8,6 +8,7 @@ export const consoleNav: NavItem[] = [
   { href: "/rules", label: "Rules", hint: "What we watch for" },
   { href: "/checks", label: "Checks", hint: "Are our dependencies up?" },
   { href: "/activity", label: "Activity", hint: "Who or what changed things" },
+  { href: "/outbox", label: "Outbox", hint: "Every notification we sent or held" },
   { href: "/settings", label: "Settings", hint: "Heroku key, channels, cooling periods" },
   { href: "/system", label: "System", hint: "Jobs and health of the monitor itself" },
 ];

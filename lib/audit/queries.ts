@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { listAuditEvents } from "./index";
 
@@ -25,4 +26,17 @@ export async function getActivity(
     target: event.target,
     detail: event.detail,
   }));
+}
+
+export const ACTIVITY_TABS = ["changes", "restarts"] as const;
+export type ActivityTab = (typeof ACTIVITY_TABS)[number];
+
+const activityTabSchema = z.preprocess(
+  (value) => (Array.isArray(value) ? value[0] : value),
+  z.enum(ACTIVITY_TABS).catch("changes"),
+);
+
+/** The Activity page's tab from `?tab=`; anything else is the audit trail. */
+export function parseActivityTab(value: unknown): ActivityTab {
+  return activityTabSchema.parse(value);
 }
