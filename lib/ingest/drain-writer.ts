@@ -7,6 +7,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
+import { requestJobSoon } from "@/lib/jobs/due";
 import type { Classified, RequestRow, SampleRow } from "./classify";
 import { addRequestStats, insertEvents, upsertSamples } from "./write-batch";
 
@@ -236,6 +237,12 @@ class DrainWriter {
             this.db,
             group.map((waiting) => waiting.batch),
           );
+          // new error or lifecycle events: rules look at them at the next tick, not the next interval
+          if (
+            group.some((w, i) => !outcomes[i]?.duplicate && w.batch.classified.events.length > 0)
+          ) {
+            await requestJobSoon(this.db, "evaluate-rules", new Date()).catch(() => {});
+          }
           group.forEach((waiting, i) => {
             waiting.resolve(outcomes[i] ?? { duplicate: false });
           });

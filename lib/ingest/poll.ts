@@ -8,6 +8,7 @@ import { apps, drains, logSources } from "@/lib/db/schema";
 import type { HerokuClient } from "@/lib/heroku/client";
 import { HerokuApiError, HerokuBudgetError } from "@/lib/heroku/errors";
 import { readLogSession } from "@/lib/heroku/log-session";
+import { requestJobSoon } from "@/lib/jobs/due";
 import type { JobSummary } from "@/lib/jobs/types";
 import { storeLines } from "./store";
 
@@ -115,6 +116,7 @@ async function pollOne(
       : null;
     const stored = await storeLines(ctx.db, { appId: source.appId, lines, hwm });
     const now = ctx.clock.now();
+    if (stored.events > 0) await requestJobSoon(ctx.db, "evaluate-rules", now);
     const interval = options.intervalSeconds * budgetFactor(options.client, now);
     const mark = stored.hwm;
     await ctx.db
