@@ -55,6 +55,11 @@ export default defineConfig({
           SCHEDULER_INTERVAL_SECONDS: "2",
           CRON_SECRET: "e2e-cron-secret-0123456789",
           LOG_LEVEL: "warn",
+          // alerting story (alerting.spec.ts) in minutes, not hours
+          EMAIL_COOLING_PERIOD_PER_TOPIC: "60",
+          DYNO_RESTART_COOLING_PERIOD: "120",
+          HELPED_EARLY_SECONDS: "45",
+          HELPED_SECONDS: "75",
         },
       },
 });
