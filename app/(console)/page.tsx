@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
+import { IncidentTable } from "@/components/incidents/incident-table";
 import { PageHeader } from "@/components/layout/page-header";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Badge } from "@/components/ui/badge";
@@ -11,6 +12,11 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { listApps } from "@/lib/apps/queries";
 import { appHealth } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
+import {
+  countOpenIncidentsByApp,
+  listIncidents,
+  parseIncidentFilters,
+} from "@/lib/incidents/queries";
 import { codeInfo } from "@/lib/metrics/codes";
 import { type AppOverviewFigures, getOverviewFigures } from "@/lib/metrics/overview";
 import { getJobOverview } from "@/lib/system/queries";
@@ -19,11 +25,15 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function OverviewPage() {
   await requireUser();
-  const [jobs, apps, figures] = await Promise.all([
+  const now = new Date();
+  const [jobs, apps, figures, open, openByApp] = await Promise.all([
     getJobOverview(),
     listApps(),
     getOverviewFigures(),
+    listIncidents(parseIncidentFilters({ state: "open" }), { limit: 20 }),
+    countOpenIncidentsByApp(),
   ]);
+  const incidentsOf = new Map(openByApp.map((row) => [row.appId, row]));
   const failing = jobs.filter((job) => job.lastOutcome === "failed");
   return (
     <>
@@ -33,15 +43,29 @@ export default async function OverviewPage() {
         actions={<AutoRefresh />}
       />
       <div className="grid gap-6">
-        <Card title="Firing incidents">
-          <EmptyState title="Nothing is firing">
-            Incidents open here when a rule breaches: an error code seen too often on a dyno type, a
-            5xx rate, memory over its quota. Define what to watch for on the{" "}
-            <Link className="underline" href="/rules">
-              Rules
-            </Link>{" "}
-            page.
-          </EmptyState>
+        <Card
+          title="Open incidents"
+          actions={
+            <Link
+              className="text-sm text-indigo-700 underline dark:text-indigo-300"
+              href="/incidents"
+            >
+              All incidents
+            </Link>
+          }
+        >
+          {open.rows.length === 0 ? (
+            <EmptyState title="Nothing is firing">
+              Incidents open here when a rule breaches: an error code seen too often on a dyno type,
+              a 5xx rate, memory over its quota. Define what to watch for on the{" "}
+              <Link className="underline" href="/rules">
+                Rules
+              </Link>{" "}
+              page.
+            </EmptyState>
+          ) : (
+            <IncidentTable rows={open.rows} now={now.getTime()} />
+          )}
         </Card>
         <Card title="Apps">
           {apps.length === 0 ? (
@@ -59,6 +83,7 @@ export default async function OverviewPage() {
                 <tr>
                   <Th>App</Th>
                   <Th>State</Th>
+                  <Th>Incidents</Th>
                   <Th>Dynos up</Th>
                   <Th>Errors 24 h</Th>
                   <Th>Memory now</Th>
@@ -68,7 +93,11 @@ export default async function OverviewPage() {
               </thead>
               <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                 {apps.map((app) => {
-                  const health = appHealth(app);
+                  const open = incidentsOf.get(app.id);
+                  // a firing incident makes an app with healthy dynos "degraded"
+                  const dynoHealth = appHealth(app);
+                  const health =
+                    dynoHealth === "ok" && (open?.firing ?? 0) > 0 ? "degraded" : dynoHealth;
                   const up = app.dynos.filter((d) => d.state === "up").length;
                   return (
                     <tr key={app.id}>
@@ -94,6 +123,20 @@ export default async function OverviewPage() {
                         >
                           {health}
                         </Badge>
+                      </Td>
+                      <Td>
+                        {open ? (
+                          <Link
+                            className="underline"
+                            href={`/incidents?app=${encodeURIComponent(app.name)}`}
+                          >
+                            {open.firing > 0 ? `${open.firing} firing` : ""}
+                            {open.firing > 0 && open.pending > 0 ? ", " : ""}
+                            {open.pending > 0 ? `${open.pending} pending` : ""}
+                          </Link>
+                        ) : (
+                          <span className="text-slate-500">none</span>
+                        )}
                       </Td>
                       <Td>
                         {up} of {app.dynos.length}
