@@ -32,7 +32,7 @@ test.describe
       await expect(page).toHaveURL(/\/$/);
       await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
       await new ConsoleShell(page).expectSignedInAs(admin.name);
-      await expect(page.getByRole("heading", { name: "Firing incidents" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Open incidents" })).toBeVisible();
     });
 
     test("the setup page is gone once an admin exists", async ({ page }) => {
