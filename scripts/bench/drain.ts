@@ -106,6 +106,7 @@ export async function benchDrain(serverUrl: string | undefined): Promise<void> {
         PORT: String(PORT),
         DATABASE_URL: url,
         AUTH_SECRET: randomBytes(32).toString("base64url"),
+        SECRETS_KEY: randomBytes(32).toString("base64"),
         SCHEDULER: "off",
         HEROKU_API_KEY: "bench-no-heroku-calls",
         LOG_LEVEL: "error",
