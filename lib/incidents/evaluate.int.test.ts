@@ -188,6 +188,37 @@ describe("evaluateRules", () => {
     await cleanUp(rule);
   });
 
+  it("keeps a breach pending for the rule's forSeconds, silently, then fires", async () => {
+    const clock = manualClock(new Date(START.getTime() + 1.5 * 3600_000));
+    const ctx = ctxWith(createMemoryCache(clock), clock);
+    const rule = await createRule({
+      action: "none",
+      dyno: "web.1",
+      params: { code: "R14", leastCount: 2, windowSeconds: 600, forSeconds: 120 },
+    });
+    await storeLines(database.db, {
+      appId,
+      lines: [20, 30].map((s) => r14(new Date(clock.now().getTime() - s * 1000), "web.1")),
+    });
+    expect(await evaluateRules(ctx, { restarter: client, settings })).toMatchObject({
+      opened: 1,
+      notices: 0,
+    });
+    const [pending] = await database.db
+      .select()
+      .from(incidents)
+      .where(eq(incidents.ruleId, rule.id));
+    expect(pending?.state).toBe("pending");
+    clock.advance(121_000);
+    expect(await evaluateRules(ctx, { restarter: client, settings })).toMatchObject({ notices: 1 });
+    const [firing] = await database.db
+      .select()
+      .from(incidents)
+      .where(eq(incidents.ruleId, rule.id));
+    expect(firing).toMatchObject({ state: "firing", id: pending?.id });
+    await cleanUp(rule);
+  });
+
   it("holds emails in the outbox without a provider, readable, with the reason", async () => {
     const clock = manualClock(new Date(START.getTime() + 2 * 3600_000));
     const ctx = ctxWith(createMemoryCache(clock), clock);

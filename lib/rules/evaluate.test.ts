@@ -8,7 +8,7 @@ describe("evaluateRule", () => {
   it("fires an error-code rule at the least count, not below, and only for its code", () => {
     const rule = {
       kind: "error_code",
-      params: { code: "R14", leastCount: 3, windowSeconds: 300 },
+      params: { code: "R14", leastCount: 3, windowSeconds: 300, forSeconds: 0 },
     } as const;
     const m = (code: string, count: number): Measurement => ({
       ...web2,
@@ -27,7 +27,7 @@ describe("evaluateRule", () => {
   it("needs the minimum request count before a 5xx rate counts", () => {
     const rule = {
       kind: "http_5xx",
-      params: { percent: 5, windowSeconds: 300, minRequests: 100 },
+      params: { percent: 5, windowSeconds: 300, minRequests: 100, forSeconds: 0 },
     } as const;
     const m = (requests: number, errors: number): Measurement => ({
       ...web,
@@ -45,7 +45,7 @@ describe("evaluateRule", () => {
   });
 
   it("fires memory and load rules only when every one of the last K samples is at or above", () => {
-    const memory = { kind: "memory", params: { percent: 90, samples: 3 } } as const;
+    const memory = { kind: "memory", params: { percent: 90, samples: 3, forSeconds: 0 } } as const;
     const mm = (percents: number[]): Measurement => ({
       ...web2,
       kind: "memory",
@@ -59,21 +59,21 @@ describe("evaluateRule", () => {
       value: 97.7,
       series: [10, 90, 95, 97.66],
     });
-    const load = { kind: "load", params: { load: 2, samples: 2 } } as const;
+    const load = { kind: "load", params: { load: 2, samples: 2, forSeconds: 0 } } as const;
     const ml = (loads: number[]): Measurement => ({ ...web2, kind: "load", loads });
     expect(evaluateRule(load, [ml([2.5, 1.9])])).toEqual([]);
     expect(evaluateRule(load, [ml([2.5, 2])])[0]).toMatchObject({ value: 2.5 });
   });
 
   it("fires on a crash and on silence past the limit", () => {
-    const crash = { kind: "crash", params: { windowSeconds: 600 } } as const;
+    const crash = { kind: "crash", params: { windowSeconds: 600, forSeconds: 0 } } as const;
     expect(evaluateRule(crash, [{ ...web2, kind: "crash", count: 0, lastAt: new Date() }])).toEqual(
       [],
     );
     expect(
       evaluateRule(crash, [{ ...web2, kind: "crash", count: 2, lastAt: new Date() }])[0]?.summary,
     ).toBe("shop-prod web.2 crashed 2 times in 10 min");
-    const silence = { kind: "ingest_silence", params: { minutes: 10 } } as const;
+    const silence = { kind: "ingest_silence", params: { minutes: 10, forSeconds: 0 } } as const;
     const app = { appId: "a1", appName: "shop-prod", dynoType: null, dyno: null };
     expect(
       evaluateRule(silence, [

@@ -24,12 +24,20 @@ export type ParamField = {
   step?: string;
 };
 
+const PENDING_FIELD: ParamField = {
+  name: "forSeconds",
+  label: "Pending for (seconds)",
+  hint: "How long it must keep breaching before it fires; 0 fires at once.",
+  type: "number",
+};
+
 /** The threshold fields of each kind, in the order the form shows them. */
 export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
   error_code: [
     { name: "code", label: "Error code", hint: "H12, R14, L10…", type: "text" },
     { name: "leastCount", label: "Least count", hint: "Times the code is seen.", type: "number" },
     { name: "windowSeconds", label: "Window (seconds)", hint: "10 to 86400.", type: "number" },
+    PENDING_FIELD,
   ],
   http_5xx: [
     { name: "percent", label: "5xx percentage", hint: "Of all requests.", type: "number" },
@@ -40,6 +48,7 @@ export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
       hint: "Below this the rate is not judged.",
       type: "number",
     },
+    PENDING_FIELD,
   ],
   memory: [
     {
@@ -54,6 +63,7 @@ export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
       hint: "Runtime metrics arrive about every 20 s.",
       type: "number",
     },
+    PENDING_FIELD,
   ],
   load: [
     {
@@ -64,6 +74,7 @@ export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
       step: "0.01",
     },
     { name: "samples", label: "Consecutive samples", hint: "About every 20 s.", type: "number" },
+    PENDING_FIELD,
   ],
   crash: [
     {
@@ -72,6 +83,7 @@ export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
       hint: "Crashes within this window make one incident.",
       type: "number",
     },
+    PENDING_FIELD,
   ],
   ingest_silence: [
     {
@@ -80,17 +92,18 @@ export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
       hint: "No log line from the app for this long.",
       type: "number",
     },
+    PENDING_FIELD,
   ],
 };
 
 /** What a new rule of each kind starts with in the form. */
 export const PARAM_DEFAULTS: Record<RuleKind, Record<string, string>> = {
-  error_code: { code: "R14", leastCount: "3", windowSeconds: "300" },
-  http_5xx: { percent: "5", windowSeconds: "300", minRequests: "50" },
-  memory: { percent: "90", samples: "3" },
-  load: { load: "4", samples: "3" },
-  crash: { windowSeconds: "600" },
-  ingest_silence: { minutes: "15" },
+  error_code: { code: "R14", leastCount: "3", windowSeconds: "300", forSeconds: "0" },
+  http_5xx: { percent: "5", windowSeconds: "300", minRequests: "50", forSeconds: "0" },
+  memory: { percent: "90", samples: "3", forSeconds: "0" },
+  load: { load: "4", samples: "3", forSeconds: "0" },
+  crash: { windowSeconds: "600", forSeconds: "0" },
+  ingest_silence: { minutes: "15", forSeconds: "0" },
 };
 
 export const NEW_RULE_VALUES: RuleFormValues = {

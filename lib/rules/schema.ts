@@ -55,8 +55,19 @@ const optionalText = <T extends z.ZodType>(schema: T) =>
   );
 
 /** Kind-specific thresholds, stored in rules.params. */
+/** Every kind: how long a breach lasts before it fires (pending until then); 0 fires at once. */
+const forSeconds = {
+  forSeconds: z.coerce
+    .number({ error: "Pending for must be a number" })
+    .int({ error: "Pending for must be a whole number of seconds" })
+    .min(0, { error: "Pending for must be at least 0" })
+    .max(86_400, { error: "Pending for must be at most 86400" })
+    .default(0),
+};
+
 export const paramsSchemas = {
   error_code: z.object({
+    ...forSeconds,
     code: z
       .string({ error: "Pick an error code." })
       .trim()
@@ -66,22 +77,27 @@ export const paramsSchemas = {
     windowSeconds: int(10, 86_400, "The window"),
   }),
   http_5xx: z.object({
+    ...forSeconds,
     percent: decimal(0.1, 100, "The 5xx percentage"),
     windowSeconds: int(60, 86_400, "The window"),
     minRequests: int(1, 1_000_000, "Minimum requests"),
   }),
   memory: z.object({
+    ...forSeconds,
     percent: decimal(1, 1000, "The memory percentage"),
     samples: int(1, 100, "Consecutive samples"),
   }),
   load: z.object({
+    ...forSeconds,
     load: decimal(0.01, 1000, "The load"),
     samples: int(1, 100, "Consecutive samples"),
   }),
   crash: z.object({
+    ...forSeconds,
     windowSeconds: int(60, 86_400, "The window").default(600),
   }),
   ingest_silence: z.object({
+    ...forSeconds,
     minutes: int(1, 1440, "Minutes of silence"),
   }),
 } as const satisfies Record<RuleKind, z.ZodType>;

@@ -35,7 +35,11 @@ function parseRuleInput(value: unknown): RuleInput {
   const fields = ruleFieldErrors(parsed.error);
   const kind = isObject(value) ? value.kind : undefined;
   if (isObject(value) && value.params === undefined && fields.params && isKind(kind)) {
-    const keys = Object.keys(paramsSchemas[kind].shape).join(", ");
+    // the params a rule must give: those without a default
+    const keys = Object.entries(paramsSchemas[kind].shape)
+      .filter(([, schema]) => !(schema as z.ZodType).safeParse(undefined).success)
+      .map(([key]) => key)
+      .join(", ");
     fields.params = [`A ${kind} rule needs params: ${keys}.`];
   }
   throw invalid(fields);
