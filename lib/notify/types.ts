@@ -39,6 +39,8 @@ export type IncidentNotice = {
     resolvedAt?: Date | null;
     /** Who acknowledged it (a user's name or email), if anyone did. */
     acknowledgedBy?: string | null;
+    /** The incident's dedup key (rule + app + dyno type [+ dyno]), for webhook receivers. */
+    fingerprint?: string | null;
   };
   rule: {
     id: string;
@@ -110,4 +112,38 @@ export type DeliveryResult =
 
 export type EmailSender = {
   send(message: EmailMessage): Promise<DeliveryResult>;
+};
+
+/** One SMS to one phone. */
+export type SmsMessage = {
+  /** E.164, e.g. +41793026727. */
+  to: string;
+  /** The rendered text (templates/sms.ts keeps it to one GSM-7 segment where possible). */
+  text: string;
+  /** Stable per outbox row. SMS APIs do not deduplicate on it; the outbox row does. */
+  idempotencyKey: string;
+};
+
+/** One SMS provider (Infobip, Twilio…): one file per provider in channels/sms-<provider>.ts. */
+export type SmsSender = {
+  send(message: SmsMessage): Promise<DeliveryResult>;
+};
+
+export type WebhookPreset = "generic" | "slack";
+
+/** One signed POST to a webhook endpoint. */
+export type WebhookMessage = {
+  /** http(s) only; for Slack the URL itself is the secret, so it never appears in results. */
+  url: string;
+  /** HMAC-SHA256 key of the X-Dyno-Monitor-Signature header; may be empty for Slack only. */
+  secret: string;
+  preset: WebhookPreset;
+  /** The exact JSON to send (templates/webhook.ts renders it): signed and sent byte for byte. */
+  body: string;
+  /** Sent as X-Dyno-Monitor-Delivery, so receivers can drop a retried delivery. */
+  idempotencyKey: string;
+};
+
+export type WebhookSender = {
+  send(message: WebhookMessage): Promise<DeliveryResult>;
 };
