@@ -1,5 +1,9 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configVars, parseConfig } from "./index";
+import { ConfigError, configVars, decodeSecretsKey, parseConfig, resolveSecretsKey } from "./index";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -62,8 +66,43 @@ describe("parseConfig", () => {
     const problems = problemsOf({ DATABASE_URL: "postgres://127.0.0.1/db" });
     expect(problems.join()).toMatch(/AUTH_SECRET must be set when DATABASE_URL is/);
     expect(() =>
-      parseConfig({ DATABASE_URL: "postgres://127.0.0.1/db", AUTH_SECRET: "x".repeat(32) }),
+      parseConfig({
+        DATABASE_URL: "postgres://127.0.0.1/db",
+        AUTH_SECRET: "x".repeat(32),
+        SECRETS_KEY: randomBytes(32).toString("base64"),
+      }),
     ).not.toThrow();
+  });
+
+  it("requires SECRETS_KEY with DATABASE_URL outside tests: every instance decrypts with it", () => {
+    const problems = problemsOf({
+      DATABASE_URL: "postgres://127.0.0.1/db",
+      AUTH_SECRET: "x".repeat(32),
+    });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/SECRETS_KEY must be set when DATABASE_URL is/);
+    expect(
+      problemsOf({ DATABASE_URL: "postgres://127.0.0.1/db", NODE_ENV: "test" }).join(),
+    ).not.toMatch(/SECRETS_KEY/);
+  });
+
+  it.each([
+    ["base64", randomBytes(32).toString("base64")],
+    ["base64url", randomBytes(32).toString("base64url")],
+    ["hex", randomBytes(32).toString("hex")],
+  ])("takes a 32-byte SECRETS_KEY written as %s", (_format, key) => {
+    expect(parseConfig({ SECRETS_KEY: key }).secretsKey).toBe(key);
+    expect(decodeSecretsKey(key)?.length).toBe(32);
+  });
+
+  it.each([
+    ["16 bytes", randomBytes(16).toString("base64")],
+    ["33 bytes", randomBytes(33).toString("hex")],
+    ["a passphrase", "correct horse battery staple, long!!"],
+  ])("refuses a SECRETS_KEY of %s without repeating it", (_what, key) => {
+    const problems = problemsOf({ SECRETS_KEY: key }).join();
+    expect(problems).toMatch(/SECRETS_KEY must be 32 bytes written as base64 .* the value given/);
+    expect(problems).not.toContain(key);
   });
 
   it("wants ADMIN_EMAIL and ADMIN_PASSWORD together", () => {
@@ -126,5 +165,46 @@ describe("parseConfig", () => {
       expect(spec.purpose.length, name).toBeGreaterThan(10);
       expect(spec.example.length, name).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("resolveSecretsKey", () => {
+  const withDataDir = (run: (env: Record<string, string>, dir: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), "dm-secrets-key-"));
+    try {
+      run({ PGLITE_DIR: join(dir, "pglite") }, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("uses SECRETS_KEY when set, and writes no file", () => {
+    withDataDir((env, dir) => {
+      const key = randomBytes(32);
+      const resolved = resolveSecretsKey(parseConfig({ ...env, SECRETS_KEY: key.toString("hex") }));
+      expect(resolved).toEqual({ key, generated: false });
+      expect(existsSync(join(dir, "secrets-key"))).toBe(false);
+    });
+  });
+
+  it("generates a key into the data directory once, then reads the same key back", () => {
+    withDataDir((env, dir) => {
+      const config = parseConfig(env);
+      const first = resolveSecretsKey(config);
+      expect(first.generated).toBe(true);
+      expect(first.key).toHaveLength(32);
+      expect(readFileSync(join(dir, "secrets-key"), "utf8").trim()).toBe(
+        first.key.toString("base64"),
+      );
+      expect(resolveSecretsKey(config)).toEqual({ key: first.key, generated: false });
+    });
+  });
+
+  it("refuses to replace a damaged key file (what it encrypted would be lost)", () => {
+    withDataDir((env, dir) => {
+      writeFileSync(join(dir, "secrets-key"), "not a key\n");
+      expect(() => resolveSecretsKey(parseConfig(env))).toThrow(/does not hold a 32-byte key/);
+      expect(readFileSync(join(dir, "secrets-key"), "utf8")).toBe("not a key\n");
+    });
   });
 });

@@ -46,6 +46,17 @@ const urlString = (protocols: string[]) =>
       .optional(),
   );
 
+/** SECRETS_KEY as its 32 bytes: base64 (or base64url) or hex; null when it is neither. */
+export function decodeSecretsKey(value: string): Buffer | null {
+  const text = value.trim();
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const bytes = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
+}
+
 /** Every setting the console reads, in the order README's table lists them. */
 export const configVars = {
   PORT: {
@@ -99,6 +110,21 @@ export const configVars = {
     ),
     purpose:
       "secret that signs session cookies; required with DATABASE_URL, otherwise generated once into .data/",
+    example: "run: openssl rand -base64 32",
+    secret: true,
+  },
+  SECRETS_KEY: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine((value) => decodeSecretsKey(value) !== null, {
+          error: "must be 32 bytes written as base64 (44 characters) or hex (64 characters)",
+        })
+        .optional(),
+    ),
+    purpose:
+      "key that encrypts stored check credentials (Redis/Postgres URLs); required with DATABASE_URL, otherwise generated once into .data/",
     example: "run: openssl rand -base64 32",
     secret: true,
   },
@@ -316,6 +342,8 @@ export type Config = {
   redisUrl: string | undefined;
   dataDir: string;
   authSecret: string | undefined;
+  /** SECRETS_KEY as given; lib/checks decodes it (resolveSecretsKey). */
+  secretsKey: string | undefined;
   admin: { email: string; password: string } | undefined;
   cronSecret: string | undefined;
   scheduler: "on" | "off";
@@ -416,6 +444,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         problem: `AUTH_SECRET must be set when DATABASE_URL is: several instances must share it (${configVars.AUTH_SECRET.purpose}). Example: AUTH_SECRET=$(openssl rand -base64 32)`,
       });
     }
+    if (values.DATABASE_URL && !values.SECRETS_KEY && env.NODE_ENV !== "test") {
+      problems.push({
+        variable: "SECRETS_KEY",
+        problem: `SECRETS_KEY must be set when DATABASE_URL is: several instances must share it (${configVars.SECRETS_KEY.purpose}). Example: SECRETS_KEY=$(openssl rand -base64 32)`,
+      });
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -435,6 +469,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     redisUrl: values.REDIS_URL,
     dataDir: dirname(pgliteDir),
     authSecret: values.AUTH_SECRET,
+    secretsKey: values.SECRETS_KEY,
     admin:
       values.ADMIN_EMAIL && values.ADMIN_PASSWORD
         ? { email: values.ADMIN_EMAIL.toLowerCase(), password: values.ADMIN_PASSWORD }
@@ -511,6 +546,39 @@ export function resolveAuthSecret(config: Config = getConfig()): {
   const secret = randomBytes(32).toString("base64url");
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return { secret, generated: true };
+}
+
+/**
+ * The 32-byte key that encrypts check credentials: SECRETS_KEY, or for the embedded defaults a key
+ * generated once into the data directory (losing it makes stored credentials unreadable).
+ */
+export function resolveSecretsKey(config: Config = getConfig()): {
+  key: Buffer;
+  generated: boolean;
+} {
+  const given = config.secretsKey ? decodeSecretsKey(config.secretsKey) : null;
+  if (given) return { key: given, generated: false };
+  const file = join(config.dataDir, "secrets-key");
+  const readStored = () => {
+    const stored = decodeSecretsKey(readFileSync(file, "utf8"));
+    // never replace a damaged key: what it encrypted would be lost for good
+    if (!stored)
+      throw new Error(`${file} does not hold a 32-byte key; restore it or set SECRETS_KEY.`);
+    return stored;
+  };
+  if (existsSync(file)) return { key: readStored(), generated: false };
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  try {
+    writeFileSync(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // another process wrote it first: use theirs
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+      return { key: readStored(), generated: false };
+    }
+    throw error;
+  }
+  return { key, generated: true };
 }
 
 /** Tests: which real services this run has, and whether a missing one fails instead of skipping. */
