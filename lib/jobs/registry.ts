@@ -1,6 +1,7 @@
 // lib/jobs: the registry of named jobs, the tick that runs due ones under a lease, and the
 // scheduler. Job logic itself lives in the domain modules; entries here only wire it.
 import { discoverApps } from "@/lib/apps/discover";
+import { runChecksJob } from "@/lib/checks/runner";
 import { getConfig } from "@/lib/config";
 import { getHerokuClient, getHerokuConnection } from "@/lib/heroku/connection";
 import { evaluateRules } from "@/lib/incidents/evaluate";
@@ -70,6 +71,20 @@ export const jobRegistry: readonly JobDefinition[] = [
         helpedSeconds,
       });
       return { processed: changed, skipped: 0, failed: 0, detail: `${changed} restarts measured` };
+    },
+  },
+  {
+    name: "run-checks",
+    description:
+      "Runs the status checks that are due (web, Redis, Postgres) and records their results; hourly, removes results older than RETENTION_DAYS.",
+    intervalSeconds: 15,
+    leaseSeconds: 2 * 60,
+    async run(ctx) {
+      return runChecksJob(ctx, {
+        owner: processOwner,
+        deadline: ctx.deadline,
+        retentionDays: getConfig().retentionDays,
+      });
     },
   },
   {
