@@ -315,6 +315,73 @@ export const configVars = {
       "when a restart is judged helped or not (memory back under the threshold, errors down)",
     example: "900",
   },
+  INFOBIP_BASE_URL: {
+    schema: urlString(["http:", "https:"]),
+    purpose: "your Infobip account's API base URL, for SMS alerts (with INFOBIP_API_KEY)",
+    example: "https://xxxxx.api.infobip.com",
+  },
+  INFOBIP_API_KEY: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose: "Infobip API key for SMS alerts; with TWILIO_* also set, Infobip is used",
+    example: "0123456789abcdef0123456789abcdef-01234567-89ab-cdef-0123-456789abcdef",
+    secret: true,
+  },
+  INFOBIP_SENDER: {
+    schema: z.preprocess(emptyToUndefined, z.string().max(20).default("DynoMonitor")),
+    purpose: "sender name or number of Infobip SMS alerts",
+    example: "DynoMonitor",
+  },
+  TWILIO_BASE_URL: {
+    schema: urlString(["http:", "https:"]),
+    purpose: "base URL of Twilio's API (a local Twilio-compatible server in tests)",
+    example: "https://api.twilio.com",
+  },
+  TWILIO_ACCOUNT_SID: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^AC[0-9a-zA-Z]{8,}$/, { error: "must look like ACxxxxxxxx (the account SID)" })
+        .optional(),
+    ),
+    purpose: "Twilio account SID for SMS alerts (with TWILIO_AUTH_TOKEN and TWILIO_FROM)",
+    example: "AC0123456789abcdef0123456789abcdef",
+  },
+  TWILIO_AUTH_TOKEN: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, { error: "must be at least 8 characters" }).optional(),
+    ),
+    purpose: "Twilio auth token for SMS alerts",
+    example: "0123456789abcdef0123456789abcdef",
+    secret: true,
+  },
+  TWILIO_FROM: {
+    schema: z.preprocess(emptyToUndefined, z.string().max(40).optional()),
+    purpose: "the Twilio number (E.164), sender name or Messaging Service SID (MG…) that sends SMS",
+    example: "+15017122661",
+  },
+  ALERT_SMS_RECIPIENTS: {
+    schema: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine(
+          (value) =>
+            value
+              .split(",")
+              .map((v) => v.trim())
+              .every((v) => /^\+[1-9]\d{6,14}$/.test(v)),
+          { error: "must be phone numbers in E.164 (+41793026727) separated by commas" },
+        )
+        .optional(),
+    ),
+    purpose: "who gets SMS alerts when a rule names no phone numbers (comma-separated, E.164)",
+    example: "+41793026727,+15017122661",
+  },
   LOG_LEVEL: {
     schema: z.preprocess(
       emptyToUndefined,
@@ -358,6 +425,12 @@ export type Config = {
     from: string;
     recipients: string[];
   };
+  /** The SMS provider, when one is configured (Infobip wins when both are). */
+  sms:
+    | { provider: "infobip"; baseUrl: string; apiKey: string; sender: string }
+    | { provider: "twilio"; baseUrl: string; accountSid: string; authToken: string; from: string }
+    | undefined;
+  smsRecipients: string[];
   alerts: {
     repeatIntervalSeconds: number;
     maxRepeatNotifications: number;
@@ -438,6 +511,18 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         problem: `UPSTASH_REDIS_REST_URL must be set when UPSTASH_REDIS_REST_TOKEN is (${configVars.UPSTASH_REDIS_REST_URL.purpose}). Example: UPSTASH_REDIS_REST_URL=${configVars.UPSTASH_REDIS_REST_URL.example}`,
       });
     }
+    if (values.INFOBIP_API_KEY && !values.INFOBIP_BASE_URL) {
+      problems.push({
+        variable: "INFOBIP_BASE_URL",
+        problem: `INFOBIP_BASE_URL must be set when INFOBIP_API_KEY is (${configVars.INFOBIP_BASE_URL.purpose}). Example: INFOBIP_BASE_URL=${configVars.INFOBIP_BASE_URL.example}`,
+      });
+    }
+    if (values.TWILIO_ACCOUNT_SID && (!values.TWILIO_AUTH_TOKEN || !values.TWILIO_FROM)) {
+      problems.push({
+        variable: values.TWILIO_AUTH_TOKEN ? "TWILIO_FROM" : "TWILIO_AUTH_TOKEN",
+        problem: `TWILIO_AUTH_TOKEN and TWILIO_FROM must be set when TWILIO_ACCOUNT_SID is (${configVars.TWILIO_FROM.purpose}). Example: TWILIO_FROM=${configVars.TWILIO_FROM.example}`,
+      });
+    }
     if (values.DATABASE_URL && !values.AUTH_SECRET && env.NODE_ENV !== "test") {
       problems.push({
         variable: "AUTH_SECRET",
@@ -490,6 +575,27 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         .map((v) => v.trim().toLowerCase())
         .filter(Boolean),
     },
+    sms:
+      values.INFOBIP_API_KEY && values.INFOBIP_BASE_URL
+        ? {
+            provider: "infobip",
+            baseUrl: values.INFOBIP_BASE_URL.replace(/\/+$/, ""),
+            apiKey: values.INFOBIP_API_KEY,
+            sender: values.INFOBIP_SENDER,
+          }
+        : values.TWILIO_ACCOUNT_SID && values.TWILIO_AUTH_TOKEN && values.TWILIO_FROM
+          ? {
+              provider: "twilio",
+              baseUrl: (values.TWILIO_BASE_URL ?? "https://api.twilio.com").replace(/\/+$/, ""),
+              accountSid: values.TWILIO_ACCOUNT_SID,
+              authToken: values.TWILIO_AUTH_TOKEN,
+              from: values.TWILIO_FROM,
+            }
+          : undefined,
+    smsRecipients: (values.ALERT_SMS_RECIPIENTS ?? "")
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
     alerts: {
       repeatIntervalSeconds: values.EMAIL_COOLING_PERIOD_PER_TOPIC,
       maxRepeatNotifications: values.MAX_REPEAT_NOTIFICATIONS,
