@@ -6,3 +6,4 @@ export * from "./cache";
 export * from "./checks";
 export * from "./jobs";
 export * from "./logs";
+export * from "./webhooks";
