@@ -36,8 +36,8 @@ export type RuleAppOption = {
 
 const CHANNEL_LABELS: Record<(typeof RULE_CHANNELS)[number], string> = {
   email: "Email",
-  sms: "SMS (coming soon)",
-  webhook: "Webhook (coming soon)",
+  sms: "SMS (to the phone numbers below, or ALERT_SMS_RECIPIENTS)",
+  webhook: "Webhooks (every enabled endpoint in Settings)",
 };
 
 const textareaClasses =
@@ -353,18 +353,13 @@ export function RuleForm({
                 <legend className="text-sm font-medium">Channels</legend>
                 {RULE_CHANNELS.map((channel) => {
                   const checked = values[`channels.${channel}`] === "on";
-                  const soon = channel !== "email";
                   return (
                     <div key={channel}>
                       <Checkbox
                         name={`channels.${channel}`}
                         label={CHANNEL_LABELS[channel]}
                         defaultChecked={checked}
-                        disabled={soon}
                       />
-                      {soon && checked && (
-                        <input type="hidden" name={`channels.${channel}`} value="on" />
-                      )}
                     </div>
                   );
                 })}
@@ -378,7 +373,7 @@ export function RuleForm({
                   id="field-recipients"
                   name="recipients"
                   rows={3}
-                  placeholder="oncall@example.com, dev@example.com"
+                  placeholder="oncall@example.com, +41793026727"
                   defaultValue={values.recipients}
                   aria-invalid={recipientErrors.length ? true : undefined}
                   aria-describedby={
@@ -393,7 +388,8 @@ export function RuleForm({
                     id="field-recipients-hint"
                     className="mt-1 text-xs text-slate-500 dark:text-slate-400"
                   >
-                    Emails separated by commas or lines. Empty: the ALERT_RECIPIENTS list.
+                    Emails and phone numbers (+41…), separated by commas or lines. Empty: the
+                    ALERT_RECIPIENTS and ALERT_SMS_RECIPIENTS lists.
                   </p>
                 )}
               </div>

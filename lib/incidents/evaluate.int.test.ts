@@ -49,6 +49,8 @@ const settings: EvaluateSettings = {
   appRestartCoolingSeconds: 300,
   maxRestartsPerHour: 3,
   recipients: ["oncall@example.com"],
+  smsRecipients: [],
+  webhookEndpoints: [],
   consoleUrl: "http://console.test",
 };
 

@@ -16,12 +16,12 @@ import {
   silences,
 } from "@/lib/db/schema";
 import { log } from "@/lib/log";
-import { enqueueNotification, resolveRecipients } from "@/lib/notify/outbox";
-import type { IncidentNotice } from "@/lib/notify/types";
+import { type Enqueue, enqueueNotification, resolveRecipients } from "@/lib/notify/outbox";
+import type { IncidentNotice, WebhookPreset } from "@/lib/notify/types";
 import { type Restarter, requestRestart } from "@/lib/remediation";
 import { type Breach, evaluateRule, type Target, targetKey } from "@/lib/rules/evaluate";
 import { measureRule } from "@/lib/rules/measure";
-import type { KindParams } from "@/lib/rules/schema";
+import { isPhoneNumber, type KindParams } from "@/lib/rules/schema";
 import { type Step, step } from "./machine";
 
 export type EvaluateSettings = {
@@ -32,6 +32,10 @@ export type EvaluateSettings = {
   maxRestartsPerHour: number;
   /** ALERT_RECIPIENTS */
   recipients: string[];
+  /** ALERT_SMS_RECIPIENTS */
+  smsRecipients: string[];
+  /** Enabled webhook endpoints (Settings → Webhooks). */
+  webhookEndpoints: { id: string; name: string; preset: WebhookPreset }[];
   consoleUrl: string;
 };
 
@@ -106,6 +110,54 @@ async function timeline(
   detail?: Record<string, unknown>,
 ) {
   await db.insert(incidentEvents).values({ incidentId, at, kind, message, detail: detail ?? null });
+}
+
+/**
+ * Queues `notice` on each of the rule's channels: one email to its addresses, one SMS per phone
+ * number, one webhook per enabled endpoint. Returns who it went to, or null when every message
+ * was queued already (another evaluator got there first).
+ */
+async function queueNotice(
+  db: Executor,
+  rule: Rule,
+  incidentId: string,
+  notice: IncidentNotice,
+  key: string,
+  settings: EvaluateSettings,
+  now: Date,
+): Promise<string[] | null> {
+  const queued: string[] = [];
+  let any = false;
+  const enqueue = async (input: Omit<Enqueue, "incidentId" | "notice">) => {
+    const fresh = await enqueueNotification(db, { ...input, incidentId, notice }, now);
+    any ||= fresh;
+    queued.push(...input.recipients);
+  };
+  for (const channel of new Set(rule.channels)) {
+    if (channel === "email") {
+      const recipients = await resolveRecipients(
+        db,
+        rule.recipients.filter((r) => !isPhoneNumber(r)),
+        settings.recipients,
+      );
+      await enqueue({ channel, recipients, idempotencyKey: `${key}:email` });
+    } else if (channel === "sms") {
+      const own = rule.recipients.filter(isPhoneNumber);
+      for (const phone of own.length > 0 ? own : settings.smsRecipients) {
+        await enqueue({ channel, recipients: [phone], idempotencyKey: `${key}:sms:${phone}` });
+      }
+    } else if (channel === "webhook") {
+      for (const endpoint of settings.webhookEndpoints) {
+        await enqueue({
+          channel,
+          recipients: [endpoint.name],
+          idempotencyKey: `${key}:webhook:${endpoint.id}`,
+          webhook: { endpointId: endpoint.id, preset: endpoint.preset },
+        });
+      }
+    }
+  }
+  return any ? queued : null;
 }
 
 /** One target of one rule: applies the machine's step; returns what it did. */
@@ -208,26 +260,21 @@ async function applyStep(
 
     let notified = false;
     if (result.notify) {
-      const recipients = await resolveRecipients(tx, rule.recipients, settings.recipients);
       const key =
         result.notify === "repeat"
           ? `${incident.id}:repeat:${incident.notificationsSent - 1}`
           : `${incident.id}:${result.notify}`;
-      for (const channel of rule.channels.filter((c) => c === "email")) {
-        notified =
-          (await enqueueNotification(
-            tx,
-            {
-              incidentId: incident.id,
-              channel,
-              recipients,
-              notice: notice(result.notify, rule, incident, breach, settings),
-              idempotencyKey: `${key}:${channel}`,
-            },
-            now,
-          )) || notified;
-      }
-      if (notified) {
+      const recipients = await queueNotice(
+        tx,
+        rule,
+        incident.id,
+        notice(result.notify, rule, incident, breach, settings),
+        key,
+        settings,
+        now,
+      );
+      notified = recipients !== null;
+      if (recipients !== null) {
         await timeline(
           tx,
           incident.id,
@@ -386,19 +433,15 @@ async function evaluateOne(
           const alert = notice("repeat", rule, applied.incident, breach, settings);
           alert.action = { kind: rule.action, outcome: outcome.status, detail: outcome.reason };
           const hour = Math.floor(now.getTime() / 3600_000);
-          for (const channel of rule.channels.filter((c) => c === "email")) {
-            await enqueueNotification(
-              tx,
-              {
-                incidentId: applied.incident.id,
-                channel,
-                recipients: await resolveRecipients(tx, rule.recipients, settings.recipients),
-                notice: alert,
-                idempotencyKey: `${applied.incident.id}:loop-guard:${hour}:${channel}`,
-              },
-              now,
-            );
-          }
+          await queueNotice(
+            tx,
+            rule,
+            applied.incident.id,
+            alert,
+            `${applied.incident.id}:loop-guard:${hour}`,
+            settings,
+            now,
+          );
         }
       });
     }

@@ -36,6 +36,8 @@ const settings: EvaluateSettings = {
   appRestartCoolingSeconds: 300,
   maxRestartsPerHour: 3,
   recipients: ["oncall@example.com"],
+  smsRecipients: [],
+  webhookEndpoints: [],
   consoleUrl: "http://console.test",
 };
 // rules here have no action, so evaluateRules never restarts anything

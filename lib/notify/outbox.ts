@@ -8,7 +8,16 @@ import type { Executor } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { type Channel, type Notification, notifications, users } from "@/lib/db/schema";
 import { renderEmail } from "./templates/email";
-import type { EmailSender, Notice } from "./types";
+import { renderSms } from "./templates/sms";
+import { renderWebhookBody } from "./templates/webhook";
+import type {
+  DeliveryResult,
+  EmailSender,
+  Notice,
+  SmsSender,
+  WebhookPreset,
+  WebhookSender,
+} from "./types";
 
 /** Attempts before a retryable failure becomes final. */
 export const MAX_ATTEMPTS = 8;
@@ -17,11 +26,32 @@ const LEASE_SECONDS = 60;
 export type Enqueue = {
   incidentId: string | null;
   channel: Channel;
+  /** email: addresses; sms: one phone number; webhook: the endpoint's name. */
   recipients: string[];
   notice: Notice;
   /** Unique per message: two evaluators enqueuing the same notice store it once. */
   idempotencyKey: string;
+  /** webhook: the endpoint that receives it, and its payload preset. */
+  webhook?: { endpointId: string; preset: WebhookPreset };
 };
+
+/** The message as the channel sends it, rendered once when it is queued. */
+function renderFor(input: Enqueue): { subject: string; body: Record<string, unknown> } {
+  const email = renderEmail(input.notice);
+  if (input.channel === "sms")
+    return { subject: email.subject, body: { text: renderSms(input.notice) } };
+  if (input.channel === "webhook" && input.webhook) {
+    return {
+      subject: email.subject,
+      body: {
+        endpointId: input.webhook.endpointId,
+        preset: input.webhook.preset,
+        json: renderWebhookBody(input.notice, input.webhook.preset),
+      },
+    };
+  }
+  return { subject: email.subject, body: { html: email.html, text: email.text } };
+}
 
 /** Backoff after `attempts` failed sends: 30 s, 1 min, 2 min... capped at one hour. */
 export function backoffSeconds(attempts: number, retryAfterSeconds?: number): number {
@@ -35,7 +65,7 @@ export async function enqueueNotification(
   input: Enqueue,
   now: Date,
 ): Promise<boolean> {
-  const email = renderEmail(input.notice);
+  const message = renderFor(input);
   const inserted = await db
     .insert(notifications)
     .values({
@@ -43,8 +73,8 @@ export async function enqueueNotification(
       channel: input.channel,
       type: input.notice.type,
       recipients: input.recipients,
-      subject: email.subject,
-      body: { html: email.html, text: email.text },
+      subject: message.subject,
+      body: message.body,
       idempotencyKey: input.idempotencyKey,
       nextAttemptAt: now,
       createdAt: now,
@@ -66,9 +96,20 @@ export async function resolveRecipients(
   return admins.map((a) => a.email);
 }
 
+export type WebhookTarget = {
+  id: string;
+  url: string;
+  secret: string | null;
+  preset: WebhookPreset;
+};
+
 export type DeliverOptions = {
   /** null: no provider configured, emails are held in the outbox. */
   email: { sender: EmailSender } | null;
+  /** null: no SMS provider configured, SMS are held. */
+  sms?: { sender: SmsSender } | null;
+  /** Endpoints are read (decrypted) only when a webhook row is due. */
+  webhooks?: { sender: WebhookSender; load: () => Promise<WebhookTarget[]> } | null;
   limit?: number;
 };
 
@@ -105,42 +146,82 @@ export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<
   const now = ctx.clock.now();
   const rows = await claim(ctx.db, now, options.limit ?? 50);
   const summary: DeliverSummary = { sent: 0, held: 0, retrying: 0, failed: 0 };
+  let webhookTargets: WebhookTarget[] | undefined;
   for (const row of rows) {
     const done = (set: Partial<Notification>) =>
       ctx.db
         .update(notifications)
         .set({ ...set, leaseUntil: null })
         .where(and(eq(notifications.id, row.id), eq(notifications.status, "pending")));
-    if (row.channel !== "email") {
-      await done({ status: "failed", lastError: `The ${row.channel} channel is not set up.` });
-      summary.failed++;
-      continue;
-    }
     if (row.recipients.length === 0) {
       await done({
         status: "failed",
-        lastError: "No recipients: set the rule's recipients or ALERT_RECIPIENTS.",
+        lastError:
+          row.channel === "sms"
+            ? "No phone number: set the rule's recipients or ALERT_SMS_RECIPIENTS."
+            : "No recipients: set the rule's recipients or ALERT_RECIPIENTS.",
       });
       summary.failed++;
       continue;
     }
-    if (!options.email) {
-      await done({
-        status: "held",
-        lastError: "Not sent: RESEND_API_KEY is not set. The message is kept here.",
-      });
+    const body = row.body as Record<string, unknown>;
+    const text = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
+    let send: (() => Promise<DeliveryResult>) | null = null;
+    let heldBecause = "";
+    if (row.channel === "email") {
+      const sender = options.email?.sender;
+      heldBecause = "Not sent: RESEND_API_KEY is not set. The message is kept here.";
+      if (sender) {
+        send = () =>
+          sender.send({
+            to: row.recipients,
+            subject: row.subject,
+            html: text("html"),
+            text: text("text"),
+            idempotencyKey: row.idempotencyKey,
+          });
+      }
+    } else if (row.channel === "sms") {
+      const sender = options.sms?.sender;
+      heldBecause = "Not sent: no SMS provider (INFOBIP_* or TWILIO_*) is configured.";
+      if (sender) {
+        send = () =>
+          sender.send({
+            to: row.recipients[0] ?? "",
+            text: text("text"),
+            idempotencyKey: row.idempotencyKey,
+          });
+      }
+    } else if (row.channel === "webhook" && options.webhooks) {
+      const { sender, load } = options.webhooks;
+      webhookTargets ??= await load();
+      const target = webhookTargets.find((t) => t.id === body.endpointId);
+      if (!target) {
+        await done({
+          status: "failed",
+          lastError: "The webhook endpoint was removed or disabled.",
+        });
+        summary.failed++;
+        continue;
+      }
+      send = () =>
+        sender.send({
+          url: target.url,
+          secret: target.secret ?? "",
+          preset: target.preset,
+          body: text("json"),
+          idempotencyKey: row.idempotencyKey,
+        });
+    } else {
+      heldBecause = "Not sent: webhooks are not set up.";
+    }
+    if (!send) {
+      await done({ status: "held", lastError: heldBecause });
       summary.held++;
       continue;
     }
-    const body = row.body as { html?: string; text?: string };
     const attempts = row.attempts + 1;
-    const result = await options.email.sender.send({
-      to: row.recipients,
-      subject: row.subject,
-      html: body.html ?? "",
-      text: body.text ?? "",
-      idempotencyKey: row.idempotencyKey,
-    });
+    const result = await send();
     if (result.ok) {
       await done({
         status: "sent",

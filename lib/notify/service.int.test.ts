@@ -4,7 +4,8 @@ import { parseConfig } from "@/lib/config";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestUser, testCtx } from "@/lib/testing/factories";
 import { type ResendServer, startResendServer } from "@/lib/testing/resend-server";
-import { sendTestEmail } from "./service";
+import { startTwilioServer } from "@/lib/testing/sms-servers";
+import { sendTestEmail, sendTestSms } from "./service";
 
 let database: TestDatabase;
 let resend: ResendServer;
@@ -44,5 +45,37 @@ describe("sendTestEmail", () => {
     const email = resend.received.at(-1);
     expect(email?.body.subject).toBe("[Dyno Monitor] Test email");
     expect(email?.body.to).toEqual(["ops@example.com"]);
+  });
+
+  it("sends a test SMS through Twilio when configured, and holds it when not", async () => {
+    const admin = await createTestUser(database.db, { role: "admin" });
+    const ctx = testCtx(database.db, { actor: toUserActor(admin) });
+    const held = await sendTestSms({
+      ctx,
+      input: { to: "+41793026727" },
+      config: parseConfig({ NODE_ENV: "test" }),
+    });
+    expect(held.status).toBe("held");
+    const twilio = await startTwilioServer({
+      accountSid: "AC0123456789abcdef0123456789abcdef",
+      authToken: "twilio-token-123456",
+    });
+    try {
+      const sent = await sendTestSms({
+        ctx,
+        input: { to: "+41793026727" },
+        config: parseConfig({
+          NODE_ENV: "test",
+          TWILIO_BASE_URL: twilio.url,
+          TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
+          TWILIO_AUTH_TOKEN: "twilio-token-123456",
+          TWILIO_FROM: "+15017122661",
+        }),
+      });
+      expect(sent.status).toBe("sent");
+      expect(twilio.received.at(-1)?.text).toMatch(/test SMS/);
+    } finally {
+      await twilio.close();
+    }
   });
 });

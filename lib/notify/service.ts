@@ -6,11 +6,18 @@ import type { Config } from "@/lib/config";
 import type { Ctx } from "@/lib/context";
 import { notifications } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { emailSenderFromConfig } from "./channels";
+import { emailSenderFromConfig, smsSenderFromConfig } from "./channels";
 import { deliverOutbox, enqueueNotification } from "./outbox";
 
 export const testEmailSchema = z.object({
   to: z.email({ error: "Enter an email address." }),
+});
+
+export const testSmsSchema = z.object({
+  to: z
+    .string()
+    .trim()
+    .regex(/^\+[1-9]\d{6,14}$/, { error: "Enter a phone number in E.164, like +41793026727." }),
 });
 
 /** Queues a test email to `to` and delivers it now; returns the outbox row's outcome. */
@@ -49,6 +56,45 @@ export async function sendTestEmail({
       ? `Sent to ${input.to} through Resend (id ${row?.providerId ?? "?"}).`
       : status === "held"
         ? "Kept in the Outbox: RESEND_API_KEY is not set, so nothing leaves this console."
+        : `Not sent: ${row?.lastError ?? "it is queued for another try"}.`;
+  return { status, detail };
+}
+
+/** Queues a test SMS to `to` and delivers it now; returns the outbox row's outcome. */
+export async function sendTestSms({
+  ctx,
+  input,
+  config,
+}: {
+  ctx: Ctx;
+  input: z.output<typeof testSmsSchema>;
+  config: Config;
+}): Promise<{ status: string; detail: string }> {
+  if (ctx.actor.type !== "user") throw new AppError("forbidden", "Only a person sends a test SMS.");
+  const key = `test-sms:${randomUUID()}`;
+  await enqueueNotification(
+    ctx.db,
+    {
+      incidentId: null,
+      channel: "sms",
+      recipients: [input.to],
+      notice: { type: "test", consoleUrl: config.appUrl, requestedBy: ctx.actor.email },
+      idempotencyKey: key,
+    },
+    ctx.clock.now(),
+  );
+  const sender = smsSenderFromConfig(config);
+  await deliverOutbox(ctx, { email: null, sms: sender ? { sender } : null });
+  const [row] = await ctx.db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.idempotencyKey, key));
+  const status = row?.status ?? "pending";
+  const detail =
+    status === "sent"
+      ? `Sent to ${input.to} through ${config.sms?.provider === "twilio" ? "Twilio" : "Infobip"} (id ${row?.providerId ?? "?"}).`
+      : status === "held"
+        ? "Kept in the Outbox: no SMS provider (INFOBIP_* or TWILIO_*) is configured."
         : `Not sent: ${row?.lastError ?? "it is queued for another try"}.`;
   return { status, detail };
 }

@@ -106,6 +106,11 @@ export type RuleParams = { [K in RuleKind]: z.output<(typeof paramsSchemas)[K]> 
 /** A kind with its own params: narrowing on `kind` narrows `params`. */
 export type KindParams = { [K in RuleKind]: { kind: K; params: RuleParams[K] } }[RuleKind];
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** E.164: a plus, then up to 15 digits. */
+export const PHONE = /^\+[1-9]\d{6,14}$/;
+export const isPhoneNumber = (value: string) => PHONE.test(value);
+
 const commonShape = {
   name: z
     .string({ error: "Name the rule." })
@@ -130,8 +135,16 @@ const commonShape = {
     .array(z.enum(["email", "sms", "webhook"], { error: "Channels are email, sms or webhook." }))
     .min(1, { error: "Pick at least one channel." })
     .default(["email"]),
+  /** Email addresses (email channel) and phone numbers in E.164 (SMS channel). */
   recipients: z
-    .array(z.email({ error: "Each recipient must be an email address." }))
+    .array(
+      z
+        .string()
+        .trim()
+        .refine((v) => EMAIL.test(v) || PHONE.test(v), {
+          error: "Each recipient is an email address or a phone number like +41793026727.",
+        }),
+    )
     .max(50, { error: "At most 50 recipients." })
     .default([]),
   action: z.enum(RULE_ACTIONS, { error: "Pick an action." }).default("none"),

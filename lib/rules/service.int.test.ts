@@ -196,7 +196,7 @@ describe("createRule", () => {
       name: ["Name the rule."],
       "params.code": ["An error code looks like H12, R14 or L10."],
       "params.leastCount": ["Least count must be at least 1"],
-      "recipients.1": ["Each recipient must be an email address."],
+      "recipients.1": ["Each recipient is an email address or a phone number like +41793026727."],
       channels: ["Pick at least one channel."],
     });
     expect(await fieldErrors(createRule({ ctx, input: { name: "x", kind: "memory" } }))).toEqual({

@@ -83,6 +83,13 @@ export function getSettingsSummary() {
       provider: config.email.resendApiKey ? "resend" : "outbox",
       from: config.email.from,
       recipients: config.email.recipients,
+      smsProvider: config.sms?.provider ?? null,
+      smsFrom: config.sms
+        ? config.sms.provider === "twilio"
+          ? config.sms.from
+          : config.sms.sender
+        : null,
+      smsRecipients: config.smsRecipients,
     },
     alerts: config.alerts,
   };

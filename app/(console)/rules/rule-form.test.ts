@@ -51,11 +51,16 @@ describe("RuleForm", () => {
     expect(html).toContain('<option value="worker">worker</option>');
   });
 
-  it("shows email as a channel and sms and webhook as coming soon, disabled", () => {
+  it("offers email, SMS and webhooks as channels, email checked for a new rule", () => {
     const html = render(NEW_RULE_VALUES);
-    expect(html).toMatch(/id="field-channels-sms" type="checkbox" disabled=""/);
-    expect(html).toMatch(/id="field-channels-webhook" type="checkbox" disabled=""/);
-    expect(html).toContain("SMS (coming soon)");
+    expect(html).toMatch(/id="field-channels-email" type="checkbox"[^>]* checked=""/);
+    expect(html).toMatch(
+      /id="field-channels-sms" type="checkbox" class="[^"]*" name="channels.sms"\/>/,
+    );
+    expect(html).toMatch(
+      /id="field-channels-webhook" type="checkbox" class="[^"]*" name="channels.webhook"\/>/,
+    );
+    expect(html).not.toContain("coming soon");
   });
 
   it("summarises the rule in plain words and renders the backtest slot", () => {

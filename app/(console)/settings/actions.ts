@@ -4,7 +4,7 @@ import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { createApiTokenSchema, revokeApiTokenSchema } from "@/lib/auth/schemas";
 import { getConfig } from "@/lib/config";
 import { withAction } from "@/lib/http/action";
-import { sendTestEmail, testEmailSchema } from "@/lib/notify/service";
+import { sendTestEmail, sendTestSms, testEmailSchema, testSmsSchema } from "@/lib/notify/service";
 import { appCtx } from "@/lib/runtime";
 
 // Every user manages their own tokens (a viewer's token only reads); admins may revoke anyone's.
@@ -28,4 +28,9 @@ export const revokeTokenAction = withAction(
 export const sendTestEmailAction = withAction(
   { access: "admin", schema: testEmailSchema, revalidate: ["/outbox"] },
   async (input, actor) => sendTestEmail({ ctx: appCtx(actor), input, config: getConfig() }),
+);
+
+export const sendTestSmsAction = withAction(
+  { access: "admin", schema: testSmsSchema, revalidate: ["/outbox"] },
+  async (input, actor) => sendTestSms({ ctx: appCtx(actor), input, config: getConfig() }),
 );

@@ -15,7 +15,13 @@ import { getSettingsSummary } from "@/lib/system/queries";
 import { CreateApiTokenForm } from "./_components/create-api-token-form";
 import { RevokeApiTokenButton } from "./_components/revoke-api-token-button";
 import { TestEmailForm } from "./_components/test-email-form";
-import { createTokenAction, revokeTokenAction, sendTestEmailAction } from "./actions";
+import { WebhooksCard } from "./_components/webhooks-card";
+import {
+  createTokenAction,
+  revokeTokenAction,
+  sendTestEmailAction,
+  sendTestSmsAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -49,6 +55,18 @@ export default async function SettingsPage() {
       email.provider === "resend"
         ? `Resend (RESEND_API_KEY set), from ${email.from}`
         : "none: emails stay in the Outbox (set RESEND_API_KEY to send them)",
+    ],
+    [
+      "SMS provider",
+      email.smsProvider
+        ? `${email.smsProvider === "twilio" ? "Twilio" : "Infobip"} (from ${email.smsFrom})`
+        : "none: SMS stay in the Outbox (set INFOBIP_* or TWILIO_* to send them)",
+    ],
+    [
+      "Default SMS recipients",
+      email.smsRecipients.length > 0
+        ? `${email.smsRecipients.join(", ")} (ALERT_SMS_RECIPIENTS)`
+        : "none (ALERT_SMS_RECIPIENTS not set)",
     ],
     [
       "Default recipients",
@@ -144,12 +162,20 @@ export default async function SettingsPage() {
           {user.role === "admin" && (
             <div className="mt-4 border-t border-slate-100 pt-4 dark:border-slate-800">
               <TestEmailForm action={sendTestEmailAction} defaultTo={user.email} />
+              <div className="mt-4">
+                <TestEmailForm
+                  action={sendTestSmsAction}
+                  defaultTo={email.smsRecipients[0] ?? ""}
+                  channel="sms"
+                />
+              </div>
             </div>
           )}
           <p className="mt-3 text-xs text-slate-500">
-            SMS and webhook channels arrive next; rules pick their channels.
+            Rules pick their channels: email, SMS, and the webhooks below.
           </p>
         </Card>
+        {user.role === "admin" && <WebhooksCard />}
         <ApiTokensCard user={user} tokens={tokens} />
         <Card title="This monitor">
           <dl className="divide-y divide-slate-100 text-sm dark:divide-slate-800">

@@ -8,26 +8,41 @@ import type { ActionResult } from "@/lib/http/action";
 type Result = ActionResult<{ status: string; detail: string }>;
 type Action = (previous: unknown, formData: FormData) => Promise<Result>;
 
-/** Sends a test email through the outbox and says what happened to it. */
-export function TestEmailForm({ action, defaultTo }: { action: Action; defaultTo: string }) {
+/** Sends a test email (or SMS) through the outbox and says what happened to it. */
+export function TestEmailForm({
+  action,
+  defaultTo,
+  channel = "email",
+}: {
+  action: Action;
+  defaultTo: string;
+  channel?: "email" | "sms";
+}) {
+  const sms = channel === "sms";
   const [state, formAction, pending] = useActionState<Result | null, FormData>(action, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   return (
-    <form action={formAction} className="grid gap-3" aria-label="Send a test email" noValidate>
+    <form
+      action={formAction}
+      className="grid gap-3"
+      aria-label={sms ? "Send a test SMS" : "Send a test email"}
+      noValidate
+    >
       <div className="flex flex-wrap items-end gap-3">
         <div className="min-w-64 flex-1">
           <TextField
-            label="Send a test email to"
+            label={sms ? "Send a test SMS to" : "Send a test email to"}
             name="to"
-            id="test-email-to"
-            type="email"
+            id={sms ? "test-sms-to" : "test-email-to"}
+            type={sms ? "tel" : "email"}
+            placeholder={sms ? "+41793026727" : undefined}
             required
             defaultValue={defaultTo}
             errors={errors.to}
           />
         </div>
         <Button type="submit" disabled={pending} className="mb-0.5">
-          {pending ? "Sending…" : "Send test email"}
+          {pending ? "Sending…" : sms ? "Send test SMS" : "Send test email"}
         </Button>
       </div>
       {state && (
