@@ -8,7 +8,13 @@ import { evaluateRules } from "@/lib/incidents/evaluate";
 import { ensureDemoDrains } from "@/lib/ingest/drains-service";
 import { pollLogSources } from "@/lib/ingest/poll";
 import { pruneRetention } from "@/lib/ingest/retention";
-import { emailSenderFromConfig } from "@/lib/notify/channels";
+import {
+  emailSenderFromConfig,
+  enabledWebhookEndpoints,
+  loadWebhookTargets,
+  smsSenderFromConfig,
+} from "@/lib/notify/channels";
+import { createWebhookSender } from "@/lib/notify/channels/webhook";
 import { deliverOutbox } from "@/lib/notify/outbox";
 import { judgeRestarts } from "@/lib/remediation/judge";
 import { processOwner } from "./owner";
@@ -32,6 +38,8 @@ export const jobRegistry: readonly JobDefinition[] = [
         settings: {
           ...config.alerts,
           recipients: config.email.recipients,
+          smsRecipients: config.smsRecipients,
+          webhookEndpoints: await enabledWebhookEndpoints(ctx.db),
           consoleUrl: config.appUrl,
         },
       });
@@ -49,8 +57,14 @@ export const jobRegistry: readonly JobDefinition[] = [
     intervalSeconds: 15,
     leaseSeconds: 2 * 60,
     async run(ctx) {
-      const sender = emailSenderFromConfig(getConfig());
-      const result = await deliverOutbox(ctx, { email: sender ? { sender } : null });
+      const config = getConfig();
+      const email = emailSenderFromConfig(config);
+      const sms = smsSenderFromConfig(config);
+      const result = await deliverOutbox(ctx, {
+        email: email ? { sender: email } : null,
+        sms: sms ? { sender: sms } : null,
+        webhooks: { sender: createWebhookSender(), load: () => loadWebhookTargets(ctx.db) },
+      });
       return {
         processed: result.sent + result.held,
         skipped: result.retrying,
