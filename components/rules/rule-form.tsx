@@ -167,6 +167,7 @@ export function RuleForm({
   initial,
   ruleId = null,
   apps,
+  checks = [],
   submitLabel,
   backtest,
 }: {
@@ -174,6 +175,8 @@ export function RuleForm({
   initial: RuleFormValues;
   ruleId?: string | null;
   apps: RuleAppOption[];
+  /** Status checks a "check failing" rule can watch. */
+  checks?: { id: string; name: string }[];
   submitLabel: string;
   /** BACKTEST SLOT: how many incidents and restarts this rule would have produced over 24 h / 7 d.
    * Shown beside the form; it reads the unsaved rule with useRuleDraft() (./rule-draft.ts). */
@@ -278,20 +281,42 @@ export function RuleForm({
 
             <Section title="Threshold">
               <div key={kind} className="contents">
-                {PARAM_FIELDS[kind].map((field) => (
-                  <TextField
-                    key={field.name}
-                    label={field.label}
-                    name={`params.${field.name}`}
-                    id={`field-params-${field.name}`}
-                    type={field.type}
-                    inputMode={field.type === "number" ? "decimal" : undefined}
-                    step={field.type === "number" ? (field.step ?? "any") : undefined}
-                    hint={field.hint}
-                    defaultValue={paramValues[field.name]}
-                    errors={errors[`params.${field.name}`]}
-                  />
-                ))}
+                {PARAM_FIELDS[kind].map((field) =>
+                  field.type === "check" ? (
+                    <SelectField
+                      key={field.name}
+                      label={field.label}
+                      name={`params.${field.name}`}
+                      id={`field-params-${field.name}`}
+                      defaultValue={paramValues[field.name]}
+                      errors={errors[`params.${field.name}`]}
+                    >
+                      <option value="">
+                        {checks.length === 0
+                          ? "No checks yet: add one on the Checks page"
+                          : "Pick a check"}
+                      </option>
+                      {checks.map((check) => (
+                        <option key={check.id} value={check.id}>
+                          {check.name}
+                        </option>
+                      ))}
+                    </SelectField>
+                  ) : (
+                    <TextField
+                      key={field.name}
+                      label={field.label}
+                      name={`params.${field.name}`}
+                      id={`field-params-${field.name}`}
+                      type={field.type}
+                      inputMode={field.type === "number" ? "decimal" : undefined}
+                      step={field.type === "number" ? (field.step ?? "any") : undefined}
+                      hint={field.hint}
+                      defaultValue={paramValues[field.name]}
+                      errors={errors[`params.${field.name}`]}
+                    />
+                  ),
+                )}
               </div>
               {errors.params && (
                 <p className="text-sm text-red-700 sm:col-span-2 dark:text-red-400">

@@ -16,6 +16,7 @@ import { systemActor } from "@/lib/context";
 import {
   actions,
   apps,
+  checks,
   incidentEvents,
   incidents,
   notifications,
@@ -218,6 +219,45 @@ describe("evaluateRules", () => {
       .from(incidents)
       .where(eq(incidents.ruleId, rule.id));
     expect(firing).toMatchObject({ state: "firing", id: pending?.id });
+    await cleanUp(rule);
+  });
+
+  it("opens an incident when a status check fails N times in a row, and resolves when it passes", async () => {
+    const clock = manualClock(new Date(START.getTime() + 1.7 * 3600_000));
+    const ctx = ctxWith(createMemoryCache(clock), clock);
+    const [check] = await database.db
+      .insert(checks)
+      .values({
+        name: `queue-${uniqueSuffix()}`,
+        kind: "redis",
+        intervalSeconds: 60,
+        timeoutMs: 2000,
+        config: {},
+        consecutiveFailures: 3,
+        lastStatus: "down",
+      })
+      .returning();
+    const rule = await createRule({
+      kind: "check_failing",
+      appId: null,
+      dynoType: null,
+      action: "none",
+      params: { checkId: check?.id, failures: 3, forSeconds: 0 },
+    });
+    expect(await evaluateRules(ctx, { restarter: client, settings })).toMatchObject({
+      opened: 1,
+      notices: 1,
+    });
+    const [open] = await database.db.select().from(incidents).where(eq(incidents.ruleId, rule.id));
+    expect(open).toMatchObject({ state: "firing", appId: null, appName: `check ${check?.name}` });
+    await database.db
+      .update(checks)
+      .set({ consecutiveFailures: 0, lastStatus: "up" })
+      .where(eq(checks.id, check?.id ?? ""));
+    clock.advance(60_000);
+    expect(await evaluateRules(ctx, { restarter: client, settings })).toMatchObject({
+      resolved: 1,
+    });
     await cleanUp(rule);
   });
 

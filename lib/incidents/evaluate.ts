@@ -188,7 +188,7 @@ async function applyStep(
           ruleName: rule.name,
           kind: rule.kind,
           fingerprint,
-          appId: target.appId,
+          appId: target.appId || null,
           appName: target.appName,
           dynoType: target.dynoType,
           dyno: target.dyno,

@@ -231,6 +231,12 @@ export async function backtestRule(
   if (rule.kind === "ingest_silence") {
     return { ...empty, note: "Silence cannot be replayed: the log intake's history is not kept." };
   }
+  if (rule.kind === "check_failing") {
+    return {
+      ...empty,
+      note: "Check rules are not replayed: see the check's history on the Checks page.",
+    };
+  }
   let appId: string | null = null;
   if (rule.app) {
     const [app] = await db.select({ id: apps.id }).from(apps).where(eq(apps.name, rule.app));

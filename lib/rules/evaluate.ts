@@ -23,7 +23,13 @@ export type Measurement =
   /** Newest first: 1-minute load of the dyno's last samples. */
   | (Target & { kind: "load"; loads: number[] })
   | (Target & { kind: "crash"; count: number; lastAt: Date })
-  | (Target & { kind: "ingest_silence"; lastLineAt: Date | null; silentSeconds: number });
+  | (Target & { kind: "ingest_silence"; lastLineAt: Date | null; silentSeconds: number })
+  | (Target & {
+      kind: "check_failing";
+      checkName: string;
+      failures: number;
+      lastError: string | null;
+    });
 
 export type Breach = Target & {
   code: string | null;
@@ -132,6 +138,17 @@ export function evaluateRule(rule: KindParams, measurements: readonly Measuremen
         threshold: 1,
         summary: `${where} crashed${m.count > 1 ? ` ${m.count} times` : ""} in ${rule.params.windowSeconds / 60} min`,
         observed: { count: m.count },
+        series: [],
+      });
+    } else if (rule.kind === "check_failing" && m.kind === "check_failing") {
+      if (m.failures < rule.params.failures) continue;
+      breaches.push({
+        ...base,
+        code: "check",
+        value: m.failures,
+        threshold: rule.params.failures,
+        summary: `check ${m.checkName} failed ${m.failures}× in a row${m.lastError ? `: ${m.lastError}` : ""}`,
+        observed: { count: m.failures },
         series: [],
       });
     } else if (rule.kind === "ingest_silence" && m.kind === "ingest_silence") {

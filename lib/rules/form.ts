@@ -19,8 +19,8 @@ export type ParamField = {
   name: string;
   label: string;
   hint: string;
-  /** "text" for error codes; numbers otherwise. */
-  type: "text" | "number";
+  /** "text" for error codes, "check" picks a status check; numbers otherwise. */
+  type: "text" | "number" | "check";
   step?: string;
 };
 
@@ -85,6 +85,21 @@ export const PARAM_FIELDS: Record<RuleKind, ParamField[]> = {
     },
     PENDING_FIELD,
   ],
+  check_failing: [
+    {
+      name: "checkId",
+      label: "Status check",
+      hint: "Checks are added on the Checks page.",
+      type: "check",
+    },
+    {
+      name: "failures",
+      label: "Consecutive failures",
+      hint: "Failed runs in a row before it breaches.",
+      type: "number",
+    },
+    PENDING_FIELD,
+  ],
   ingest_silence: [
     {
       name: "minutes",
@@ -104,6 +119,7 @@ export const PARAM_DEFAULTS: Record<RuleKind, Record<string, string>> = {
   load: { load: "4", samples: "3", forSeconds: "0" },
   crash: { windowSeconds: "600", forSeconds: "0" },
   ingest_silence: { minutes: "15", forSeconds: "0" },
+  check_failing: { checkId: "", failures: "3", forSeconds: "0" },
 };
 
 export const NEW_RULE_VALUES: RuleFormValues = {

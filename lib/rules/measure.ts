@@ -49,6 +49,8 @@ export async function measureRule(db: Executor, rule: Rule, now: Date): Promise<
       return measureCrashes(db, rule, rule.params as RuleParams["crash"], now);
     case "ingest_silence":
       return measureSilence(db, rule, now);
+    case "check_failing":
+      return measureCheck(db, rule.params as RuleParams["check_failing"]);
   }
 }
 
@@ -269,4 +271,35 @@ async function measureSilence(db: Executor, rule: Scope, now: Date): Promise<Mea
       silentSeconds: Math.max(0, (now.getTime() - since.getTime()) / 1000),
     };
   });
+}
+
+/** A status check's run of consecutive failures (the run-checks job keeps the count). */
+async function measureCheck(
+  db: Executor,
+  params: RuleParams["check_failing"],
+): Promise<Measurement[]> {
+  const rows = await queryRows<{
+    name: string;
+    app_id: string | null;
+    app_name: string | null;
+    failures: number;
+    last_error: string | null;
+  }>(
+    db,
+    sql`select c.name, c.app_id, a.name as app_name, c.consecutive_failures as failures,
+               (select r.error from check_results r where r.check_id = c.id order by r.at desc limit 1) as last_error
+        from checks c left join apps a on a.id = c.app_id
+        where c.id = ${params.checkId} and c.enabled`,
+  );
+  return rows.map((row) => ({
+    kind: "check_failing" as const,
+    // a check of no app is its own target: the check's name stands in for the app's
+    appId: row.app_id ?? "",
+    appName: row.app_name ?? `check ${row.name}`,
+    dynoType: null,
+    dyno: null,
+    checkName: row.name,
+    failures: Number(row.failures),
+    lastError: row.last_error,
+  }));
 }

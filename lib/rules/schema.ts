@@ -10,6 +10,7 @@ export const RULE_KINDS = [
   "load",
   "crash",
   "ingest_silence",
+  "check_failing",
 ] as const satisfies readonly RuleKind[];
 
 export const RULE_ACTIONS = [
@@ -26,6 +27,7 @@ export const KIND_LABELS: Record<RuleKind, string> = {
   load: "Load average at or above a value",
   crash: "A dyno crashed",
   ingest_silence: "No log lines from the app (monitoring is blind)",
+  check_failing: "A status check failing N times in a row",
 };
 
 export const ACTION_LABELS: Record<RuleAction, string> = {
@@ -100,6 +102,11 @@ export const paramsSchemas = {
     ...forSeconds,
     minutes: int(1, 1440, "Minutes of silence"),
   }),
+  check_failing: z.object({
+    ...forSeconds,
+    checkId: z.uuid({ error: "Pick a status check." }),
+    failures: int(1, 100, "Consecutive failures"),
+  }),
 } as const satisfies Record<RuleKind, z.ZodType>;
 
 export type RuleParams = { [K in RuleKind]: z.output<(typeof paramsSchemas)[K]> };
@@ -168,6 +175,7 @@ export const ruleInputSchema = z
       kindSchema("load"),
       kindSchema("crash"),
       kindSchema("ingest_silence"),
+      kindSchema("check_failing"),
     ],
     { error: `kind must be one of ${RULE_KINDS.join(", ")}.` },
   )
@@ -184,6 +192,13 @@ export const ruleInputSchema = z
         code: "custom",
         path: ["action"],
         message: "Restarts need one app: pick the app, or notify only.",
+      });
+    }
+    if (rule.kind === "check_failing" && rule.action === "restart_dyno") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["action"],
+        message: "A check is not a dyno: restart the dyno type or the app, or notify only.",
       });
     }
     if (rule.kind === "ingest_silence" && rule.action !== "none") {
@@ -249,6 +264,8 @@ export function describeRule(rule: KindParams): string {
       return `a dyno crashed (within ${rule.params.windowSeconds / 60} min)`;
     case "ingest_silence":
       return `no log lines for ${rule.params.minutes} min`;
+    case "check_failing":
+      return `a status check failing ${rule.params.failures}× in a row`;
   }
 }
 

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/context";
 import { type Executor, getDb } from "@/lib/db/client";
-import { apps, dynos, formations, type Rule, rules } from "@/lib/db/schema";
+import { apps, checks, dynos, formations, type Rule, rules } from "@/lib/db/schema";
 import { AppError, type FieldErrors, notFound } from "@/lib/errors";
 import {
   paramsSchemas,
@@ -63,6 +63,14 @@ async function resolveTarget(
   keepAppId: string | null = null,
 ): Promise<Target> {
   const dynoType = input.dynoType ?? input.dyno?.split(".")[0] ?? null;
+  if (input.kind === "check_failing") {
+    const [check] = await db
+      .select({ id: checks.id })
+      .from(checks)
+      .where(eq(checks.id, input.params.checkId));
+    if (!check)
+      throw invalid({ "params.checkId": ["No such status check: pick one from the list."] });
+  }
   if (input.app === null) {
     if (input.dyno) {
       throw invalid({ dyno: ["One dyno needs its app: pick the app, or leave the dyno empty."] });
@@ -272,6 +280,14 @@ export async function deleteRule({ ctx, id }: { ctx: Ctx; id: string }): Promise
 }
 
 // Reads for the console's pages, on the process's database (pages hold no ctx).
+
+/** The status checks a "check failing" rule can watch, for the editor. */
+export async function getCheckOptions(): Promise<{ id: string; name: string }[]> {
+  return getDb()
+    .select({ id: checks.id, name: checks.name })
+    .from(checks)
+    .orderBy(asc(checks.name));
+}
 
 export async function getRules(): Promise<RuleView[]> {
   return listRules({ db: getDb() });

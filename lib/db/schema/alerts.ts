@@ -15,7 +15,14 @@ import {
 import { apps } from "./apps";
 import { users } from "./auth";
 
-export type RuleKind = "error_code" | "http_5xx" | "memory" | "load" | "crash" | "ingest_silence";
+export type RuleKind =
+  | "error_code"
+  | "http_5xx"
+  | "memory"
+  | "load"
+  | "crash"
+  | "ingest_silence"
+  | "check_failing";
 export type RuleAction = "none" | "restart_dyno" | "restart_dyno_type" | "restart_app";
 export type Channel = "email" | "sms" | "webhook";
 

@@ -45,6 +45,7 @@ function timelineLabel(entry: TimelineEntry): [string, string] {
 }
 
 const unitOf: Record<IncidentRow["kind"], string> = {
+  check_failing: "",
   error_code: "",
   http_5xx: " %",
   memory: " %",

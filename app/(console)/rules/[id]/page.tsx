@@ -10,7 +10,7 @@ import { Card } from "@/components/ui/card";
 import { listApps } from "@/lib/apps/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { ruleToFormValues, toRuleAppOptions } from "@/lib/rules/form";
-import { getRuleById } from "@/lib/rules/service";
+import { getCheckOptions, getRuleById } from "@/lib/rules/service";
 import { backtestRuleAction, deleteRuleAction, updateRuleAction } from "../actions";
 
 export const metadata: Metadata = { title: "Rule" };
@@ -37,7 +37,7 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
     );
   }
 
-  const apps = await listApps();
+  const [apps, checks] = await Promise.all([listApps(), getCheckOptions()]);
   return (
     <>
       <PageHeader
@@ -51,6 +51,7 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
         initial={ruleToFormValues(rule)}
         ruleId={rule.id}
         apps={toRuleAppOptions(apps)}
+        checks={checks}
         submitLabel="Save rule"
       />
       <Card

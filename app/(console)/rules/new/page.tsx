@@ -5,13 +5,14 @@ import { RuleForm } from "@/components/rules/rule-form";
 import { listApps } from "@/lib/apps/queries";
 import { requireAdmin } from "@/lib/auth/guards";
 import { NEW_RULE_VALUES, toRuleAppOptions } from "@/lib/rules/form";
+import { getCheckOptions } from "@/lib/rules/service";
 import { backtestRuleAction, createRuleAction } from "../actions";
 
 export const metadata: Metadata = { title: "New rule" };
 
 export default async function NewRulePage() {
   await requireAdmin();
-  const apps = await listApps();
+  const [apps, checks] = await Promise.all([listApps(), getCheckOptions()]);
   return (
     <>
       <PageHeader
@@ -23,6 +24,7 @@ export default async function NewRulePage() {
         action={createRuleAction}
         initial={NEW_RULE_VALUES}
         apps={toRuleAppOptions(apps)}
+        checks={checks}
         submitLabel="Create rule"
       />
     </>
