@@ -16,6 +16,7 @@ import {
 } from "@/lib/notify/channels";
 import { createWebhookSender } from "@/lib/notify/channels/webhook";
 import { deliverOutbox } from "@/lib/notify/outbox";
+import { recordWebhookDelivery } from "@/lib/notify/webhooks";
 import { judgeRestarts } from "@/lib/remediation/judge";
 import { processOwner } from "./owner";
 import { failAbandonedRuns, pruneJobRuns } from "./runs";
@@ -63,7 +64,11 @@ export const jobRegistry: readonly JobDefinition[] = [
       const result = await deliverOutbox(ctx, {
         email: email ? { sender: email } : null,
         sms: sms ? { sender: sms } : null,
-        webhooks: { sender: createWebhookSender(), load: () => loadWebhookTargets(ctx.db) },
+        webhooks: {
+          sender: createWebhookSender(),
+          load: () => loadWebhookTargets(ctx.db),
+          record: (id, outcome) => recordWebhookDelivery(ctx.db, id, outcome, ctx.clock.now()),
+        },
       });
       return {
         processed: result.sent + result.held,

@@ -109,7 +109,12 @@ export type DeliverOptions = {
   /** null: no SMS provider configured, SMS are held. */
   sms?: { sender: SmsSender } | null;
   /** Endpoints are read (decrypted) only when a webhook row is due. */
-  webhooks?: { sender: WebhookSender; load: () => Promise<WebhookTarget[]> } | null;
+  webhooks?: {
+    sender: WebhookSender;
+    load: () => Promise<WebhookTarget[]>;
+    /** Told each delivery's outcome, so Settings shows each endpoint's last status. */
+    record?: (endpointId: string, result: DeliveryResult) => Promise<void>;
+  } | null;
   limit?: number;
 };
 
@@ -204,14 +209,18 @@ export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<
         summary.failed++;
         continue;
       }
-      send = () =>
-        sender.send({
+      const record = options.webhooks.record;
+      send = async () => {
+        const result = await sender.send({
           url: target.url,
           secret: target.secret ?? "",
           preset: target.preset,
           body: text("json"),
           idempotencyKey: row.idempotencyKey,
         });
+        await record?.(target.id, result);
+        return result;
+      };
     } else {
       heldBecause = "Not sent: webhooks are not set up.";
     }
