@@ -1,7 +1,8 @@
 // Reads for the Checks pages: each check with its state, uptime over 24 h / 7 d / 30 d and a
-// response-time trend; one check's response-time series; recent failures with their reasons.
+// response-time sparkline; one check's response-time series; recent failures with their reasons.
 import "server-only";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { z } from "zod";
 import { type Executor, getDb } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { checkResults, checks } from "@/lib/db/schema";
@@ -10,8 +11,13 @@ import { bucketStarts, type Range, rangeWindow, type TimeWindow } from "@/lib/me
 import type { CheckView } from "./schema";
 import { getCheck, listChecks } from "./service";
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
+/** The ranges of a check's page (the `range` search param); anything else falls back to 24 h. */
+export const CHECK_RANGES = ["24h", "7d", "30d"] as const satisfies readonly Range[];
+export type CheckRange = (typeof CHECK_RANGES)[number];
+export const parseCheckRange = (value: unknown): CheckRange =>
+  z.enum(CHECK_RANGES).catch("24h").parse(value);
+
+const DAY_MS = 86_400_000;
 
 /** Share of ok results in a window, in %; null when nothing ran in it. */
 export type Uptime = { h24: number | null; d7: number | null; d30: number | null };
@@ -21,6 +27,8 @@ export type LastResult = {
   ok: boolean;
   latencyMs: number;
   statusCode: number | null;
+  /** List length, TLS expiry, table found… as the run recorded them. */
+  detail: Record<string, unknown>;
   error: string | null;
 };
 
@@ -35,11 +43,17 @@ export type CheckFailure = {
 export type CheckRow = CheckView & {
   lastResult: LastResult | null;
   uptime: Uptime;
-  /** Mean response time (ms) of ok results per hour over the last 24 h; null: none that hour. */
-  trend: (number | null)[];
+  /** Response times (ms) of the last 30 answered runs, oldest first (the list's sparkline). */
+  recent: number[];
 };
 
 export type ChecksOverview = { checks: CheckRow[]; failures: CheckFailure[] };
+
+/**
+ * Runs whose response time means something: passed, or answered with the wrong thing (status,
+ * text, list length, table). Timeouts and refused connections measured only the wait.
+ */
+const answered = sql`(${checkResults.ok} or ${checkResults.detail}->>'reason' in ('wrong status', 'missing text', 'list too long', 'table missing'))`;
 
 const percent = (ok: number, total: number) =>
   total > 0 ? Math.round((ok / total) * 10_000) / 100 : null;
@@ -99,8 +113,8 @@ async function bucketRows(db: Executor, ids: string[], window: TimeWindow): Prom
     db,
     sql`select ${checkResults.checkId} as check_id,
           floor(extract(epoch from ${checkResults.at}) / ${step}) * ${step} * 1000 as bucket,
-          avg(${checkResults.latencyMs}) filter (where ${checkResults.ok}) as avg_ms,
-          max(${checkResults.latencyMs}) filter (where ${checkResults.ok}) as max_ms,
+          avg(${checkResults.latencyMs}) filter (where ${answered}) as avg_ms,
+          max(${checkResults.latencyMs}) filter (where ${answered}) as max_ms,
           count(*) filter (where ${checkResults.ok}) as ok_count,
           count(*) filter (where not ${checkResults.ok}) as fail_count
         from ${checkResults}
@@ -113,6 +127,32 @@ async function bucketRows(db: Executor, ids: string[], window: TimeWindow): Prom
 
 const round = (value: number | string | null) =>
   value === null ? null : Math.round(Number(value) * 10) / 10;
+
+async function recentLatencies(db: Executor, ids: string[]): Promise<Map<string, number[]>> {
+  if (ids.length === 0) return new Map();
+  // one index range scan per check (check_id, at), not a window over every result
+  const rows = await queryRows<{ check_id: string; latency_ms: number | string }>(
+    db,
+    sql`select ${checks.id} as check_id, recent.latency_ms
+        from ${checks}
+        cross join lateral (
+          select ${checkResults.latencyMs} as latency_ms, ${checkResults.at} as at
+          from ${checkResults}
+          where ${checkResults.checkId} = ${checks.id} and ${answered}
+          order by ${checkResults.at} desc
+          limit 30
+        ) recent
+        where ${inArray(checks.id, ids)}
+        order by recent.at asc`,
+  );
+  const byCheck = new Map<string, number[]>();
+  for (const row of rows) {
+    const list = byCheck.get(row.check_id) ?? [];
+    list.push(Math.round(Number(row.latency_ms) * 10) / 10);
+    byCheck.set(row.check_id, list);
+  }
+  return byCheck;
+}
 
 async function lastResults(db: Executor, ids: string[]): Promise<Map<string, LastResult>> {
   if (ids.length === 0) return new Map();
@@ -129,6 +169,7 @@ async function lastResults(db: Executor, ids: string[]): Promise<Map<string, Las
         ok: row.ok,
         latencyMs: row.latencyMs,
         statusCode: row.statusCode,
+        detail: row.detail,
         error: row.error,
       },
     ]),
@@ -168,34 +209,22 @@ export async function listRecentFailures(
   }));
 }
 
-/** Every check with its last result, uptime and 24-hour trend, plus the latest failures. */
+/** Every check with its last result, uptime and recent response times, plus the latest failures. */
 export async function listCheckRows(db: Executor, now: Date): Promise<ChecksOverview> {
   const views = await listChecks({ db });
   const ids = views.map((view) => view.id);
-  const window: TimeWindow = {
-    from: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - 23 * HOUR_MS),
-    to: new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS),
-    stepSeconds: 3600,
-  };
-  const [uptimes, last, buckets, failures] = await Promise.all([
+  const [uptimes, last, recent, failures] = await Promise.all([
     getUptimes(db, ids, now),
     lastResults(db, ids),
-    bucketRows(db, ids, window),
+    recentLatencies(db, ids),
     listRecentFailures(db, { now, limit: 10 }),
   ]);
-  const starts = bucketStarts(window);
-  const byCheck = new Map<string, Map<number, number | null>>();
-  for (const row of buckets) {
-    const map = byCheck.get(row.check_id) ?? new Map();
-    map.set(Number(row.bucket), round(row.avg_ms));
-    byCheck.set(row.check_id, map);
-  }
   return {
     checks: views.map((view) => ({
       ...view,
       lastResult: last.get(view.id) ?? null,
       uptime: uptimes.get(view.id) ?? { h24: null, d7: null, d30: null },
-      trend: starts.map((t) => byCheck.get(view.id)?.get(t) ?? null),
+      recent: recent.get(view.id) ?? [],
     })),
     failures,
   };
@@ -204,7 +233,7 @@ export async function listCheckRows(db: Executor, now: Date): Promise<ChecksOver
 export type ResponsePoint = {
   /** Bucket start, epoch ms. */
   t: number;
-  /** Mean and highest response time of ok results (ms); null when none in the bucket. */
+  /** Mean and highest response time of answered runs (ms); null when none in the bucket. */
   avgMs: number | null;
   maxMs: number | null;
   ok: number;
@@ -237,7 +266,7 @@ export async function getCheckDetail(
       ...view,
       lastResult: last.get(view.id) ?? null,
       uptime: uptimes.get(view.id) ?? { h24: null, d7: null, d30: null },
-      trend: [],
+      recent: [],
     },
     window: {
       from: window.from.getTime(),

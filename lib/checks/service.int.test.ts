@@ -331,15 +331,15 @@ describe("results and the Checks page's reads", () => {
     ).rejects.toMatchObject({ code: "not_found" });
   });
 
-  it("gives each check its uptime over 24 h / 7 d / 30 d, last result, trend and failures", async () => {
+  it("gives each check its uptime over 24 h / 7 d / 30 d, last result, recent times and failures", async () => {
     const check = await withResults();
     const overview = await listCheckRows(database.db, new Date("2026-11-24T12:00:00Z"));
     const row = overview.checks.find((c) => c.id === check.id);
     expect(row?.uptime).toEqual({ h24: 75, d7: 60, d30: 66.67 });
     expect(row?.lastResult).toMatchObject({ at: "2026-11-24T11:50:00.000Z", ok: true });
-    expect(row?.trend).toHaveLength(24);
-    // hours 10:00 (50 ms), 11:00 (mean of the ok 100 and 300 ms) and the current one, empty
-    expect(row?.trend.slice(-3)).toEqual([50, 200, null]);
+    // answered runs, oldest first: the wrong status counts (the server answered), the timeout
+    // and the run without a reason do not
+    expect(row?.recent).toEqual([80, 20, 50, 300, 100]);
     const mine = overview.failures.filter((f) => f.checkId === check.id);
     expect(mine.map((f) => f.error)).toEqual([
       "timeout: no answer within 5000 ms",
