@@ -36,6 +36,17 @@ const actionLabels: Record<string, string> = {
   "restart.skipped_dry_run": "skipped a restart (dry run) of",
   "restart.skipped_silenced": "skipped a restart (silenced) of",
   "restart.failed": "failed to restart",
+  "api_token.created": "created the API token",
+  "api_token.revoked": "revoked the API token",
+  "check.create": "added the status check",
+  "check.update": "edited the status check",
+  "check.delete": "deleted the status check",
+  "webhook.create": "added the webhook",
+  "webhook.delete": "deleted the webhook",
+  "webhook.enable": "enabled the webhook",
+  "webhook.disable": "disabled the webhook",
+  "webhook.rotate_secret": "rotated the signing secret of the webhook",
+  "webhook.test": "sent a test to the webhook",
 };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
