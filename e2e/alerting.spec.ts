@@ -38,7 +38,7 @@ test("an R14 rule restarts the leaking dyno once, emails, resolves, and the rest
   await page.goto("/apps");
   await page.getByLabel("App", { exact: true }).selectOption("shop-prod");
   await page.getByLabel("Dyno or type").selectOption("web.2");
-  await page.getByLabel("Scenario").selectOption("memory-leak");
+  await page.getByLabel("Scenario", { exact: true }).selectOption("memory-leak");
   await page.getByLabel("Percent per minute").fill("100");
   await page.getByLabel("Duration seconds").fill("60");
   await page.getByRole("button", { name: "Start scenario" }).click();

@@ -44,7 +44,7 @@ test.describe("apps of the demo account", () => {
     await signInAsAdmin(page, "/apps");
     await page.getByLabel("App", { exact: true }).selectOption("shop-prod");
     await page.getByLabel("Dyno or type").selectOption("web.1");
-    await page.getByLabel("Scenario").selectOption("memory-leak");
+    await page.getByLabel("Scenario", { exact: true }).selectOption("memory-leak");
     await page.getByRole("button", { name: "Start scenario" }).click();
     await expect(page.getByText("Scenario started")).toBeVisible();
     const stop = page.getByRole("button", { name: "Stop memory-leak on shop-prod" });

@@ -38,12 +38,18 @@ export type RunningScenario = {
   dyno: string | null;
   name: string;
   startedAt: string;
+  /** When a scenario with a duration ends by itself (the demo's simulator runs on real time). */
+  endsAt: string | null;
 };
 
 const runningKey = Symbol.for("dyno-monitor.demo-scenarios");
+/** Scenarios started here and not over: stopped ones are removed, timed ones end by themselves. */
 function running(): RunningScenario[] {
   const holder = globalThis as typeof globalThis & { [runningKey]?: RunningScenario[] };
-  holder[runningKey] ??= [];
+  const now = Date.now();
+  holder[runningKey] = (holder[runningKey] ?? []).filter(
+    (s) => s.endsAt === null || new Date(s.endsAt).getTime() > now,
+  );
   return holder[runningKey];
 }
 
@@ -127,12 +133,15 @@ export async function startDemoScenario(input: StartScenarioInput): Promise<Runn
       params: input.params,
     }),
   );
+  const started = Date.now();
+  const duration = input.params.durationSeconds ?? 0;
   const scenario = {
     id: result.id,
     app: input.app,
     dyno: input.dyno ?? null,
     name: input.name,
-    startedAt: new Date().toISOString(),
+    startedAt: new Date(started).toISOString(),
+    endsAt: duration > 0 ? new Date(started + duration * 1000).toISOString() : null,
   };
   running().push(scenario);
   return scenario;
