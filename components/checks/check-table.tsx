@@ -1,12 +1,12 @@
 import Link from "next/link";
 import { Sparkline } from "@/components/charts/sparkline";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { EnabledToggle } from "@/components/ui/row-actions";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { CheckRow } from "@/lib/checks/queries";
 import { describeCheck } from "@/lib/checks/schema";
 import { formatDuration } from "@/lib/format";
 import type { ActionResult } from "@/lib/http/action";
-import { CheckEnabledToggle } from "./check-enabled-toggle";
 import { CheckStatusBadge } from "./check-status-badge";
 import { UptimeFigures } from "./uptime";
 
@@ -89,8 +89,9 @@ export function CheckTable({ checks, toggle }: { checks: CheckRow[]; toggle?: Ac
               </Td>
               {toggle && (
                 <Td className="text-right">
-                  <CheckEnabledToggle
-                    checkId={check.id}
+                  <EnabledToggle
+                    id={check.id}
+                    words={{ off: "Pause", on: "Resume" }}
                     name={check.name}
                     enabled={check.enabled}
                     action={toggle}

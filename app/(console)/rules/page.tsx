@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/layout/page-header";
-import { RuleEnabledToggle } from "@/components/rules/rule-enabled-toggle";
 import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { EnabledToggle } from "@/components/ui/row-actions";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireUser } from "@/lib/auth/guards";
 import { ACTION_LABELS, describeRule } from "@/lib/rules/schema";
@@ -108,8 +108,8 @@ export default async function RulesPage() {
                   </Td>
                   {isAdmin && (
                     <Td className="text-right">
-                      <RuleEnabledToggle
-                        ruleId={rule.id}
+                      <EnabledToggle
+                        id={rule.id}
                         name={rule.name}
                         enabled={rule.enabled}
                         action={toggleRuleAction}

@@ -4,7 +4,6 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { CheckForm } from "@/components/checks/check-form";
 import { CheckStatusBadge } from "@/components/checks/check-status-badge";
-import { DeleteCheckButton } from "@/components/checks/delete-check-button";
 import { FailureList } from "@/components/checks/failure-list";
 import { ResponseTimeChart } from "@/components/checks/response-time-chart";
 import { UptimeFigures } from "@/components/checks/uptime";
@@ -13,6 +12,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { DeleteButton } from "@/components/ui/row-actions";
 import { listApps } from "@/lib/apps/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { checkToFormValues } from "@/lib/checks/form";
@@ -175,7 +175,12 @@ export default async function CheckPage({ params, searchParams }: Props) {
               />
             </section>
             <Card title="Delete this check" description="The check and all its results go.">
-              <DeleteCheckButton checkId={check.id} name={check.name} action={deleteCheckAction} />
+              <DeleteButton
+                id={check.id}
+                label="Delete check"
+                question={`Delete the check “${check.name}” and all its results?`}
+                action={deleteCheckAction}
+              />
             </Card>
           </>
         ) : (

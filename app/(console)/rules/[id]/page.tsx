@@ -3,10 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/layout/page-header";
 import { BacktestPanel } from "@/components/rules/backtest-panel";
-import { DeleteRuleButton } from "@/components/rules/delete-rule-button";
 import { RuleDetails } from "@/components/rules/rule-details";
 import { RuleForm } from "@/components/rules/rule-form";
 import { Card } from "@/components/ui/card";
+import { DeleteButton } from "@/components/ui/row-actions";
 import { listApps } from "@/lib/apps/queries";
 import { requireUser } from "@/lib/auth/guards";
 import { ruleToFormValues, toRuleAppOptions } from "@/lib/rules/form";
@@ -59,7 +59,12 @@ export default async function RulePage({ params }: { params: Promise<{ id: strin
         description="The rule goes; the incidents it opened stay, without it."
         className="mt-6"
       >
-        <DeleteRuleButton ruleId={rule.id} name={rule.name} action={deleteRuleAction} />
+        <DeleteButton
+          id={rule.id}
+          label="Delete rule"
+          question={`Delete the rule “${rule.name}”? Its past incidents are kept.`}
+          action={deleteRuleAction}
+        />
       </Card>
     </>
   );
