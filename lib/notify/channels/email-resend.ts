@@ -57,12 +57,12 @@ const AUTH_ERRORS = new Set(["missing_api_key", "invalid_api_key", "restricted_a
 export function createResendSender(options: ResendSenderOptions): EmailSender {
   const apiKey = options.apiKey.trim();
   const from = options.from.trim();
-  // An empty key would make the SDK fall back to process.env.RESEND_API_KEY.
+  // An empty key would make the SDK fall back to the RESEND_API_KEY environment variable.
   if (!apiKey) throw new Error("Resend sender: the API key is empty (it authenticates sends).");
   if (!from) throw new Error("Resend sender: the from address is empty (it is the alert sender).");
   const baseUrl = (options.baseUrl?.trim() || RESEND_DEFAULT_BASE_URL).replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // An explicit baseUrl: otherwise the SDK would read process.env.RESEND_BASE_URL itself.
+  // An explicit baseUrl: otherwise the SDK would read the RESEND_BASE_URL variable itself.
   const client = new Resend(apiKey, { baseUrl });
 
   return {
