@@ -69,58 +69,45 @@ function findSync(b: Uint8Array, from: number): number {
   return -1;
 }
 
-type Span = { start: number; end: number };
-
-/** `TS APP[PROC]: MSG` assembled as bytes and decoded once, so each line is one flat string. */
-function envelopeLine(b: Uint8Array, ts: Span, app: Span, proc: Span, msg: Span): string {
-  const parts = [ts, app, proc, msg];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.end - p.start, 5));
-  let at = 0;
-  const put = (part: Span, after: number[]) => {
-    out.set(b.subarray(part.start, part.end), at);
-    at += part.end - part.start;
-    for (const byte of after) out[at++] = byte;
-  };
-  put(ts, [SPACE]);
-  put(app, [91]); // [
-  put(proc, [93, 58, SPACE]); // ]:
-  put(msg, []);
-  return decoder.decode(out);
+// The space-delimited token of `s` starting at `pos`: its end, or -1 when it is empty or no space
+// follows before `end`.
+function tokenEnd(s: string, pos: number, end: number): number {
+  const sp = s.indexOf(" ", pos);
+  return sp === -1 || sp >= end || sp === pos ? -1 : sp;
 }
 
-// The space-delimited token starting at `pos`, or null when it is empty or no space follows.
-function token(b: Uint8Array, pos: number, end: number): Span | null {
-  for (let i = pos; i < end; i++)
-    if (b[i] === SPACE) return i > pos ? { start: pos, end: i } : null;
-  return null;
-}
-
-/** `<PRI>1 TS HOST APP PROC MSGID [- ]MSG` → `TS APP[PROC]: MSG`; the raw text if unreadable. */
-function frameToLine(b: Uint8Array, start: number, frameEnd: number): string {
+/**
+ * `<PRI>1 TS HOST APP PROC MSGID [- ]MSG` in `s[start, frameEnd)` → `TS APP[PROC]: MSG`; the raw
+ * text when unreadable. Works on text: the body decoded once, or the frame decoded alone.
+ */
+function frameToLine(s: string, start: number, frameEnd: number): string {
   let end = frameEnd;
-  if (end > start && b[end - 1] === 10) {
+  if (end > start && s.charCodeAt(end - 1) === 10) {
     end--;
-    if (end > start && b[end - 1] === 13) end--;
+    if (end > start && s.charCodeAt(end - 1) === 13) end--;
   }
   let i = start + 1;
-  while (i < end && isDigit(b[i])) i++;
-  if (b[start] !== LT || b[i] !== GT) return decoder.decode(b.subarray(start, end));
-  const version = token(b, i + 1, end);
-  const ts = version && token(b, version.end + 1, end);
-  const host = ts && token(b, ts.end + 1, end);
-  const app = host && token(b, host.end + 1, end);
-  const proc = app && token(b, app.end + 1, end);
-  const restStart = proc ? proc.end + 1 : end;
+  while (i < end && isDigit(s.charCodeAt(i))) i++;
+  if (s.charCodeAt(start) !== LT || s.charCodeAt(i) !== GT) return s.slice(start, end);
+  const versionEnd = tokenEnd(s, i + 1, end);
+  const tsEnd = versionEnd === -1 ? -1 : tokenEnd(s, versionEnd + 1, end);
+  const hostEnd = tsEnd === -1 ? -1 : tokenEnd(s, tsEnd + 1, end);
+  const appEnd = hostEnd === -1 ? -1 : tokenEnd(s, hostEnd + 1, end);
+  const procEnd = appEnd === -1 ? -1 : tokenEnd(s, appEnd + 1, end);
+  if (procEnd === -1) return s.slice(start, end);
   // MSGID ends at a space, or at the end of an empty message.
-  const msgId =
-    proc && (token(b, restStart, end) ?? (restStart < end ? { start: restStart, end } : null));
-  if (!ts || !app || !proc || !msgId) return decoder.decode(b.subarray(start, end));
+  const restStart = procEnd + 1;
+  let msgIdEnd = tokenEnd(s, restStart, end);
+  if (msgIdEnd === -1) {
+    if (restStart >= end) return s.slice(start, end);
+    msgIdEnd = end;
+  }
   // Heroku omits STRUCTURED-DATA after MSGID `-`; archived samples send `- -` (PLATFORM.md §6.2).
   // So a message that itself starts with "- " loses those two characters.
-  let msg = Math.min(msgId.end + 1, end);
-  if (msg < end && b[msg] === 45 && (msg + 1 === end || b[msg + 1] === SPACE))
+  let msg = Math.min(msgIdEnd + 1, end);
+  if (msg < end && s.charCodeAt(msg) === 45 && (msg + 1 === end || s.charCodeAt(msg + 1) === SPACE))
     msg = Math.min(msg + 2, end);
-  return envelopeLine(b, ts, app, proc, { start: msg, end });
+  return `${s.slice(versionEnd + 1, tsEnd)} ${s.slice(hostEnd + 1, appEnd)}[${s.slice(appEnd + 1, procEnd)}]: ${s.slice(msg, end)}`;
 }
 
 /**
@@ -131,6 +118,15 @@ function frameToLine(b: Uint8Array, start: number, frameEnd: number): string {
 export function parseDrainBody(body: string | Uint8Array): DrainBody {
   const b = typeof body === "string" ? encoder.encode(body) : body;
   const n = b.length;
+  // Decoded once: when no character took more than one byte, string offsets are byte offsets and
+  // every frame is read from this one string; otherwise each frame is decoded alone.
+  const decoded = typeof body === "string" ? body : decoder.decode(b);
+  const text = decoded.length === n ? decoded : null;
+  const toLine = (start: number, end: number) => {
+    if (text !== null) return frameToLine(text, start, end);
+    const frame = decoder.decode(b.subarray(start, end));
+    return frameToLine(frame, 0, frame.length);
+  };
   const lines: string[] = [];
   let badFrames = 0;
   let pos = skipBlanks(b, 0);
@@ -151,7 +147,7 @@ export function parseDrainBody(body: string | Uint8Array): DrainBody {
     }
     const after = skipBlanks(b, frameEnd);
     if (after === n || frameHeaderEnd(b, after) !== -1) {
-      lines.push(frameToLine(b, msgStart, frameEnd));
+      lines.push(toLine(msgStart, frameEnd));
       pos = after;
       continue;
     }
@@ -163,7 +159,7 @@ export function parseDrainBody(body: string | Uint8Array): DrainBody {
       pos = next;
       continue;
     }
-    if (b[frameEnd - 1] === 10) lines.push(frameToLine(b, msgStart, frameEnd));
+    if (b[frameEnd - 1] === 10) lines.push(toLine(msgStart, frameEnd));
     badFrames++;
     pos = next === -1 ? n : next;
   }
