@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "@/lib/db/execute";
-import { apps, drains } from "@/lib/db/schema";
+import { apps, drains, jobs } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
 import { classifyLines } from "./classify";
@@ -131,5 +131,34 @@ describe("writeDrainBatches", () => {
     expect(results[1]?.status).toBe("rejected");
     const requests = (await stored(target.appId))?.requests;
     expect(requests).toBe(results[0]?.status === "fulfilled" ? 1 : 0);
+  });
+
+  it("asks for evaluate-rules soon after committing new events, once for a burst", async () => {
+    const target = await createDrain();
+    const later = new Date(Date.now() + 3_600_000);
+    await database.db
+      .insert(jobs)
+      .values({ name: "evaluate-rules", nextRunAt: later })
+      .onConflictDoUpdate({ target: jobs.name, set: { nextRunAt: later } });
+    const nextRun = async () =>
+      (await database.db.select().from(jobs).where(eq(jobs.name, "evaluate-rules")))[0]?.nextRunAt;
+
+    // router lines only: nothing for rules to see, the job keeps its time
+    await submitDrainBatch(database.db, batch(target, "N1", [router(8, 200, 5)]));
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(await nextRun()).toEqual(later);
+
+    const before = Date.now();
+    await Promise.all(
+      ["N2", "N3", "N4"].map((id, i) =>
+        submitDrainBatch(
+          database.db,
+          batch(target, id, [r14.replace("30.776093", `3${i}.776093`)]),
+        ),
+      ),
+    );
+    await expect.poll(nextRun, { timeout: 5_000, interval: 100 }).not.toEqual(later);
+    expect((await nextRun())?.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect((await nextRun())?.getTime()).toBeLessThan(later.getTime());
   });
 });

@@ -25,6 +25,9 @@ export type DrainBatchOutcome = { duplicate: boolean };
 /** A write takes at most this many lines; the rest wait for the next one. */
 const MAX_GROUP_LINES = 50_000;
 
+/** evaluate-rules is asked to run soon at most once per this long per writer (the last trailing). */
+const NUDGE_INTERVAL_MS = 1_000;
+
 type Waiting = {
   batch: DrainBatch;
   resolve: (outcome: DrainBatchOutcome) => void;
@@ -206,6 +209,8 @@ export async function writeDrainBatches(
 class DrainWriter {
   private readonly queue: Waiting[] = [];
   private running = false;
+  private nudgePending = false;
+  private lastNudge = 0;
 
   constructor(private readonly db: Executor) {}
 
@@ -237,15 +242,14 @@ class DrainWriter {
             this.db,
             group.map((waiting) => waiting.batch),
           );
-          // new error or lifecycle events: rules look at them at the next tick, not the next interval
-          if (
-            group.some((w, i) => !outcomes[i]?.duplicate && w.batch.classified.events.length > 0)
-          ) {
-            await requestJobSoon(this.db, "evaluate-rules", new Date()).catch(() => {});
-          }
           group.forEach((waiting, i) => {
             waiting.resolve(outcomes[i] ?? { duplicate: false });
           });
+          if (
+            group.some((w, i) => !outcomes[i]?.duplicate && w.batch.classified.events.length > 0)
+          ) {
+            this.nudgeRules();
+          }
         } catch (error) {
           for (const waiting of group) waiting.reject(error);
         }
@@ -253,6 +257,22 @@ class DrainWriter {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * New error or lifecycle events are committed: rules look at them at the next tick, not the next
+   * interval. Under a steady stream that is one request a second, not one a write; the request is
+   * made after the window, so the last events of a burst are covered too. Nobody waits for it.
+   */
+  private nudgeRules(): void {
+    if (this.nudgePending) return;
+    this.nudgePending = true;
+    const wait = Math.max(0, this.lastNudge + NUDGE_INTERVAL_MS - Date.now());
+    setTimeout(() => {
+      this.nudgePending = false;
+      this.lastNudge = Date.now();
+      requestJobSoon(this.db, "evaluate-rules", new Date()).catch(() => {});
+    }, wait).unref();
   }
 }
 
