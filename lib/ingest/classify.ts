@@ -171,11 +171,13 @@ export function classifyLines(options: {
   const seenAtMark = new Set(previous?.fingerprints ?? []);
   let maxMicros = previous?.tsMicros ?? Number.NEGATIVE_INFINITY;
   // fingerprints known at the newest instant, plus lines there not hashed yet (hashed once, at the end)
-  let atMax: string[] = previous ? [...previous.fingerprints] : [];
-  let atMaxLines: string[] = [];
+  const atMax: string[] = previous ? [...previous.fingerprints] : [];
+  const atMaxLines: string[] = [];
   const events: EventRow[] = [];
   const samples = new Map<string, SampleRow>();
   const requests = new Map<string, RequestRow>();
+  let lastRequestRow = null as RequestRow | null;
+  let lastMinuteMs = 0;
   let read = 0;
   let duplicates = 0;
   let unparsed = 0;
@@ -206,8 +208,9 @@ export function classifyLines(options: {
     }
     if (tsMicros > maxMicros) {
       maxMicros = tsMicros;
-      atMax = [];
-      atMaxLines = [];
+      // emptied, not replaced: a batch's timestamps mostly rise line by line
+      atMax.length = 0;
+      atMaxLines.length = 0;
     }
     if (tsMicros === maxMicros) {
       if (fingerprint) atMax.push(fingerprint);
@@ -216,27 +219,32 @@ export function classifyLines(options: {
 
     if (event.kind === "router" || event.kind === "router_error") {
       const dynoType = event.dynoType ?? "web";
-      // keyed by the minute's epoch number: one ISO string per row, not per line
       const minuteMs = Math.floor(event.ts / 60_000) * 60_000;
-      const key = `${dynoType}\0${minuteMs}`;
-      let row = requests.get(key);
-      if (!row) {
-        row = {
-          app_id: appId,
-          dyno_type: dynoType,
-          minute: new Date(minuteMs).toISOString(),
-          requests: 0,
-          status_1xx: 0,
-          status_2xx: 0,
-          status_3xx: 0,
-          status_4xx: 0,
-          status_5xx: 0,
-          router_errors: 0,
-          service_ms_sum: 0,
-          service_ms_max: 0,
-          service_hist: emptyHistogram(),
-        };
-        requests.set(key, row);
+      // consecutive router lines nearly always share the dyno type and minute: no key to build
+      let row: RequestRow | null = lastRequestRow;
+      if (row === null || minuteMs !== lastMinuteMs || dynoType !== row.dyno_type) {
+        const key: string = `${dynoType}\0${minuteMs}`;
+        row = requests.get(key) ?? null;
+        if (row === null) {
+          row = {
+            app_id: appId,
+            dyno_type: dynoType,
+            minute: new Date(minuteMs).toISOString(),
+            requests: 0,
+            status_1xx: 0,
+            status_2xx: 0,
+            status_3xx: 0,
+            status_4xx: 0,
+            status_5xx: 0,
+            router_errors: 0,
+            service_ms_sum: 0,
+            service_ms_max: 0,
+            service_hist: emptyHistogram(),
+          };
+          requests.set(key, row);
+        }
+        lastRequestRow = row;
+        lastMinuteMs = minuteMs;
       }
       row.requests++;
       const status = event.status ?? 0;
@@ -253,6 +261,8 @@ export function classifyLines(options: {
         const index = bucketIndex(event.serviceMs);
         row.service_hist[index] = (row.service_hist[index] ?? 0) + 1;
       }
+      // router errors are also events, below
+      if (event.kind === "router") continue;
     }
 
     if (event.kind === "runtime_metrics") {
