@@ -102,6 +102,24 @@ describe("writeDrainBatches", () => {
     expect(totals).toMatchObject({ batches: 3, duplicateBatches: 1, lines: 7 });
   });
 
+  it("stores a group holding a frame id stored by an earlier write: the new batches once, the retried one not again", async () => {
+    const target = await createDrain();
+    const first = await writeDrainBatches(database.db, [
+      batch(target, "R1", [router(10, 200, 5), r14]),
+    ]);
+    expect(first).toEqual([{ duplicate: false }]);
+    // Heroku retried R1 after we had stored it; R2 is new
+    const second = await writeDrainBatches(database.db, [
+      batch(target, "R2", [router(11, 200, 5), memory]),
+      batch(target, "R1", [router(10, 200, 5), r14]),
+      batch(target, null, [router(12, 500, 7)]),
+    ]);
+    expect(second).toEqual([{ duplicate: false }, { duplicate: true }, { duplicate: false }]);
+    expect(await stored(target.appId)).toEqual({ events: 1, samples: 1, requests: 3 });
+    const [totals] = await database.db.select().from(drains).where(eq(drains.id, target.drainId));
+    expect(totals).toMatchObject({ batches: 3, duplicateBatches: 1, lines: 5 });
+  });
+
   it("takes concurrent batches from many requests and stores every line once", async () => {
     const target = await createDrain();
     const submissions = Array.from({ length: 30 }, (_, i) =>
