@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { newDrainSecret } from "../../lib/ingest/drain";
 
 const PORT = 3391;
-const BATCHES = 1500;
+const BATCHES = 3300;
 /** The first batches warm the server's JIT up: sent and checked like the rest, not timed. */
 const WARMUP_BATCHES = 300;
 // ~100 KB of frames: the cap of a Logplex batch (PLATFORM.md §6.3)
