@@ -1,6 +1,7 @@
 // Parser throughput: parseLogLine over a mixed corpus of realistic Heroku lines (PLATFORM.md §4),
 // against the `logfmt` npm package on the same lines after a plain envelope split.
 import logfmt from "logfmt";
+import { parseDrainBody } from "../../lib/logs/parse-drain-body";
 import { parseLogLine } from "../../lib/logs/parse-line";
 
 const CORPUS_LINES = 1_000_000;
@@ -121,11 +122,48 @@ function makeParserCorpus(lines: number, seed = 42): string[] {
   return corpus;
 }
 
-/** The same lines as `parseDrainBody` hands them over: each decoded from its own bytes. */
+/** Each line its own flat string, as a reader that decodes line by line hands them over. */
 function asDecodedLines(corpus: string[]): string[] {
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   return corpus.map((line) => decoder.decode(encoder.encode(line)));
+}
+
+/** The corpus as Heroku's drain posts it: logplex frames, ~100 KB bodies (PLATFORM.md §6.2). */
+function asDrainBodies(corpus: string[]): Buffer[] {
+  const bodies: Buffer[] = [];
+  let frames: string[] = [];
+  let size = 0;
+  for (const line of corpus) {
+    const open = line.indexOf("[");
+    const close = line.indexOf("]: ", open);
+    const space = line.indexOf(" ");
+    const msg = `<190>1 ${line.slice(0, space)} host ${line.slice(space + 1, open)} ${line.slice(open + 1, close)} - ${line.slice(close + 3)}\n`;
+    const frame = `${Buffer.byteLength(msg)} ${msg}`;
+    frames.push(frame);
+    size += frame.length;
+    if (size > 100_000) {
+      bodies.push(Buffer.from(frames.join("")));
+      frames = [];
+      size = 0;
+    }
+  }
+  if (frames.length > 0) bodies.push(Buffer.from(frames.join("")));
+  return bodies;
+}
+
+function timeDrainPass(bodies: Buffer[]): number {
+  const start = process.hrtime.bigint();
+  let lines = 0;
+  let sink = 0;
+  for (const body of bodies) {
+    const parsed = parseDrainBody(body);
+    for (const line of parsed.lines) sink += parseLogLine(line).kind.length;
+    lines += parsed.lines.length;
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (sink < 0) process.stderr.write("unreachable\n");
+  return lines / seconds;
 }
 
 function timePass(corpus: string[], run: (corpus: string[]) => number): number {
@@ -194,12 +232,20 @@ export async function benchParser(): Promise<void> {
   runParser(sliced);
   for (let pass = 0; pass < PASSES; pass++) sliceRates.push(timePass(sliced, runParser));
 
+  const bodies = asDrainBodies(sliced);
+  timeDrainPass(bodies);
+  const drainRates: number[] = [];
+  for (let pass = 0; pass < PASSES; pass++) drainRates.push(timeDrainPass(bodies));
+
   const parserRate = median(parser);
   const logfmtRate = median(reference);
-  print(`parser: parseLogLine, lines as a drain delivers them (k lines/s): ${kLines(parser)}`);
+  print(`parser: parseLogLine, one flat string per line (k lines/s): ${kLines(parser)}`);
   print(`parser: logfmt.parse on the message, same lines (k lines/s): ${kLines(reference)}`);
   print(
     `parser: parseLogLine, lines sliced from larger text (k lines/s): ${kLines(sliceRates)}; median ${Math.round(median(sliceRates))}`,
+  );
+  print(
+    `parser: parseDrainBody + parseLogLine, the same lines in ${bodies.length} drain bodies of ~100 KB (k lines/s): ${kLines(drainRates)}`,
   );
   print(`BENCH parser_lines_per_s ${Math.round(parserRate)}`);
   print(`BENCH logfmt_lines_per_s ${Math.round(logfmtRate)}`);
