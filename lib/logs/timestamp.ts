@@ -1,5 +1,19 @@
 const FRACTION_SCALE = [1, 100000, 10000, 1000, 100, 10, 1];
 
+// Lines come in time order, so consecutive timestamps nearly always share their date: its day
+// number is remembered instead of recomputed (five divisions) for every line.
+let lastDateKey = -1;
+let lastDays = 0;
+
+function daysOf(year: number, month: number, day: number): number {
+  const key = (year * 16 + month) * 32 + day;
+  if (key !== lastDateKey) {
+    lastDays = daysFromCivil(year, month, day);
+    lastDateKey = key;
+  }
+  return lastDays;
+}
+
 /** Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), year ≥ 1. */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
@@ -103,7 +117,7 @@ export function parseTimestampMicros(s: string, start: number, end: number): num
   }
   if (i !== end) return Number.NaN;
   const seconds =
-    daysFromCivil(year, month, day) * 86400 + hour * 3600 + (minute - offsetMinutes) * 60 + second;
+    daysOf(year, month, day) * 86400 + hour * 3600 + (minute - offsetMinutes) * 60 + second;
   const result = seconds * 1_000_000 + micros;
   // Outside about 1685–2255 epoch microseconds are no longer exact in a double.
   return Number.isSafeInteger(result) ? result : Number.NaN;
