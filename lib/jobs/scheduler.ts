@@ -18,10 +18,13 @@ export function startScheduler(options: { intervalSeconds?: number } = {}): Sche
     try {
       const results = await tick({ ctx: appCtx(systemActor("scheduler")), trigger: "scheduler" });
       for (const result of results) {
-        log.info("job ran", {
+        // a run that found nothing to do is routine: every 15 s per job would drown the log
+        const routine = result.status !== "failed" && result.processed === 0 && result.failed === 0;
+        (routine ? log.debug : log.info)("job ran", {
           job: result.job,
           status: result.status,
           processed: result.processed,
+          failed: result.failed,
           durationMs: result.durationMs,
         });
       }
