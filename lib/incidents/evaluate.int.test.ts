@@ -19,6 +19,7 @@ import {
   checks,
   incidentEvents,
   incidents,
+  jobs,
   notifications,
   type Rule,
   rules,
@@ -123,8 +124,17 @@ describe("evaluateRules", () => {
       lines: [10, 40, 70, 100].map((s) => r14(new Date(now.getTime() - s * 1000), "web.2")),
     });
 
+    const nextWeek = new Date(now.getTime() + 7 * 86_400_000);
+    await database.db
+      .insert(jobs)
+      .values({ name: "discover", nextRunAt: nextWeek })
+      .onConflictDoUpdate({ target: jobs.name, set: { nextRunAt: nextWeek } });
+
     const first = await evaluateRules(ctx, { restarter: client, settings });
     expect(first).toMatchObject({ opened: 1, notices: 1, restarts: 1, failed: 0 });
+    // the restarted dyno's state is synced at the next tick, not at discovery's interval
+    const [discover] = await database.db.select().from(jobs).where(eq(jobs.name, "discover"));
+    expect(discover?.nextRunAt).toEqual(now);
     const [incident] = await database.db
       .select()
       .from(incidents)

@@ -16,6 +16,7 @@ import {
   type RuleAction,
   type RuleKind,
 } from "@/lib/db/schema";
+import { requestJobSoon } from "@/lib/jobs/due";
 
 export type RestartKind = Exclude<RuleAction, "none">;
 
@@ -236,6 +237,8 @@ export async function requestRestart(
       action: await record(ctx, request, target, "failed", reason, before),
     };
   }
+  // the Apps page shows each dyno's state and "up since": sync the dynos now, not in 10 minutes
+  await requestJobSoon(ctx.db, "discover", now).catch(() => {});
   const what = request.kind === "restart_app" ? `the app ${target}` : target;
   const reason = `Restarted ${what}.`;
   return {
