@@ -3,6 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage, TextField } from "@/components/ui/field";
+import { ShownOnce } from "@/components/ui/shown-once";
 import type { ActionResult } from "@/lib/http/action";
 
 type Result = ActionResult<{ token: string; name: string }>;
@@ -56,50 +57,19 @@ export function CreateApiTokenForm({ action }: { action: Action }) {
 }
 
 function NewTokenBox({ token, name, onDone }: { token: string; name: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied("yes");
-    } catch {
-      setCopied("failed");
-    }
-  };
   return (
-    <div
-      role="status"
-      className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
-    >
-      <p className="font-medium">
-        Token “{name}” created. Copy it now: it will not be shown again.
-      </p>
-      <p className="mt-1">
-        Only a hash is stored. If you lose it, revoke it and create another. Scripts send it as{" "}
-        <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>.
-      </p>
-      <div className="mt-3 flex flex-wrap items-center gap-2">
-        <label htmlFor="new-api-token" className="sr-only">
-          New API token
-        </label>
-        <input
-          id="new-api-token"
-          readOnly
-          value={token}
-          onFocus={(event) => event.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
-        />
-        <Button variant="secondary" onClick={copy}>
-          {copied === "yes" ? "Copied" : "Copy token"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          I have copied it
-        </Button>
-      </div>
-      {copied === "failed" && (
-        <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
-          The browser refused to copy; select the token and copy it by hand.
-        </p>
-      )}
-    </div>
+    <ShownOnce
+      value={token}
+      noun="API token"
+      inputId="new-api-token"
+      title={<>Token “{name}” created. Copy it now: it will not be shown again.</>}
+      note={
+        <>
+          Only a hash is stored. If you lose it, revoke it and create another. Scripts send it as{" "}
+          <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>.
+        </>
+      }
+      onDone={onDone}
+    />
   );
 }

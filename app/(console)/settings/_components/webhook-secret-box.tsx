@@ -1,7 +1,6 @@
 "use client";
 
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
+import { ShownOnce } from "@/components/ui/shown-once";
 
 /** A generic webhook's signing secret, shown once, with how a receiver checks it. */
 export function WebhookSecretBox({
@@ -15,51 +14,17 @@ export function WebhookSecretBox({
   rotated?: boolean;
   onDone: () => void;
 }) {
-  const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const inputId = `webhook-secret-${secret.slice(-8)}`;
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied("yes");
-    } catch {
-      setCopied("failed");
-    }
-  };
   return (
-    <div
-      role="status"
-      className="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+    <ShownOnce
+      value={secret}
+      noun="signing secret"
+      inputId={`webhook-secret-${secret.slice(-8)}`}
+      title={`${rotated ? `New signing secret for “${name}”.` : `Webhook “${name}” added.`} Copy the signing secret now: it will not be shown again.`}
+      note={
+        rotated ? "The old secret no longer signs deliveries; update your receiver." : undefined
+      }
+      onDone={onDone}
     >
-      <p className="font-medium">
-        {rotated ? `New signing secret for “${name}”.` : `Webhook “${name}” added.`} Copy the
-        signing secret now: it will not be shown again.
-      </p>
-      {rotated && (
-        <p className="mt-1">The old secret no longer signs deliveries; update your receiver.</p>
-      )}
-      <div className="mt-3 flex flex-wrap items-center gap-2">
-        <label htmlFor={inputId} className="sr-only">
-          Signing secret
-        </label>
-        <input
-          id={inputId}
-          readOnly
-          value={secret}
-          onFocus={(event) => event.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs text-slate-900 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
-        />
-        <Button variant="secondary" onClick={copy}>
-          {copied === "yes" ? "Copied" : "Copy secret"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          I have copied it
-        </Button>
-      </div>
-      {copied === "failed" && (
-        <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
-          The browser refused to copy; select the secret and copy it by hand.
-        </p>
-      )}
       <details className="mt-3">
         <summary className="cursor-pointer font-medium">Verify it like this</summary>
         <p className="mt-2">
@@ -74,6 +39,6 @@ valid    = timingSafeEqual(expected, X-Dyno-Monitor-Signature)
            && |now - timestamp| <= 300 s`}
         </pre>
       </details>
-    </div>
+    </ShownOnce>
   );
 }
