@@ -1,10 +1,16 @@
 "use client";
 
 import Link from "next/link";
-import { type ReactNode, useActionState, useState } from "react";
+import { useActionState, useState } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import {
+  CheckboxField,
+  FormFailure,
+  FormSection,
+  SelectField,
+  TextField,
+} from "@/components/ui/field";
 import {
   type CheckFormValues,
   CONFIG_FIELDS,
@@ -31,56 +37,6 @@ function isKind(value: string | undefined): value is CheckKind {
   return CHECK_KINDS.includes(value as CheckKind);
 }
 
-function Checkbox({
-  name,
-  label,
-  hint,
-  defaultChecked,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  defaultChecked?: boolean;
-}) {
-  const id = `field-${name.replace(/\./g, "-")}`;
-  return (
-    <div className="flex items-start gap-2 self-end">
-      <input
-        id={id}
-        name={name}
-        type="checkbox"
-        defaultChecked={defaultChecked}
-        className="mt-0.5 size-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500 dark:border-slate-700"
-      />
-      <label htmlFor={id} className="text-sm">
-        <span className="font-medium">{label}</span>
-        {hint && <span className="block text-xs text-slate-500 dark:text-slate-400">{hint}</span>}
-      </label>
-    </div>
-  );
-}
-
-function Section({
-  title,
-  first,
-  children,
-}: {
-  title: string;
-  first?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <div className={first ? "" : "border-t border-slate-200 pt-5 dark:border-slate-800"}>
-      <fieldset>
-        <legend className="text-sm font-semibold text-slate-900 dark:text-slate-100">
-          {title}
-        </legend>
-        <div className="mt-3 grid gap-4 sm:grid-cols-2">{children}</div>
-      </fieldset>
-    </div>
-  );
-}
-
 function ConfigInput({
   field,
   value,
@@ -94,7 +50,13 @@ function ConfigInput({
   const id = `field-config-${field.name}`;
   if (field.type === "checkbox") {
     return (
-      <Checkbox name={name} label={field.label} hint={field.hint} defaultChecked={value === "on"} />
+      <CheckboxField
+        name={name}
+        label={field.label}
+        hint={field.hint}
+        defaultChecked={value === "on"}
+        className="self-end"
+      />
     );
   }
   if (field.type === "select") {
@@ -167,20 +129,9 @@ export function CheckForm({
         aria-label="Check editor"
       >
         {checkId && <input type="hidden" name="id" value={checkId} />}
-        {failed && (
-          <div>
-            <FormMessage ok={false} message={failed.message} />
-            {orphanErrors.length > 0 && (
-              <ul className="mt-2 list-disc pl-5 text-sm text-red-700 dark:text-red-400">
-                {orphanErrors.map(([key, messages]) => (
-                  <li key={key}>{messages.join(" ")}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
+        {failed && <FormFailure message={failed.message} errors={orphanErrors} />}
 
-        <Section title="Check" first>
+        <FormSection title="Check" first>
           <TextField
             label="Name"
             name="name"
@@ -242,9 +193,9 @@ export function CheckForm({
               />
             )}
           </div>
-        </Section>
+        </FormSection>
 
-        <Section title={kind === "web" ? "What counts as up" : "What else to look at"}>
+        <FormSection title={kind === "web" ? "What counts as up" : "What else to look at"}>
           <div key={kind} className="contents">
             {CONFIG_FIELDS[kind].map((field) => (
               <ConfigInput
@@ -255,9 +206,9 @@ export function CheckForm({
               />
             ))}
           </div>
-        </Section>
+        </FormSection>
 
-        <Section title="Schedule">
+        <FormSection title="Schedule">
           <TextField
             label="Every (seconds)"
             name="intervalSeconds"
@@ -293,13 +244,14 @@ export function CheckForm({
               </option>
             ))}
           </SelectField>
-          <Checkbox
+          <CheckboxField
             name="enabled"
             label="Enabled"
             hint="A paused check is kept but not run."
             defaultChecked={values.enabled === "on"}
+            className="self-end"
           />
-        </Section>
+        </FormSection>
 
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-5 dark:border-slate-800">
           <Button type="submit" disabled={pending}>

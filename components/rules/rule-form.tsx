@@ -4,7 +4,14 @@ import Link from "next/link";
 import { type ReactNode, useActionState, useCallback, useEffect, useRef, useState } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { FormMessage, SelectField, TextField } from "@/components/ui/field";
+import {
+  CheckboxField,
+  FieldErrors,
+  FormFailure,
+  FormSection,
+  SelectField,
+  TextField,
+} from "@/components/ui/field";
 import type { RuleKind } from "@/lib/db/schema";
 import type { ActionResult } from "@/lib/http/action";
 import {
@@ -96,68 +103,6 @@ function withCurrent(options: string[], current: string | undefined): string[] {
   return current && !options.includes(current) ? [...options, current] : options;
 }
 
-function Errors({ id, errors }: { id: string; errors?: string[] }) {
-  if (!errors?.length) return null;
-  return (
-    <p id={id} className="mt-1 text-sm text-red-700 dark:text-red-400">
-      {errors.join(" ")}
-    </p>
-  );
-}
-
-function Checkbox({
-  name,
-  label,
-  hint,
-  defaultChecked,
-  disabled,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  defaultChecked?: boolean;
-  disabled?: boolean;
-}) {
-  const id = `field-${name.replace(/\./g, "-")}`;
-  return (
-    <div className="flex items-start gap-2">
-      <input
-        id={id}
-        name={name}
-        type="checkbox"
-        defaultChecked={defaultChecked}
-        disabled={disabled}
-        className="mt-0.5 size-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500 disabled:opacity-50 dark:border-slate-700"
-      />
-      <label htmlFor={id} className={`text-sm ${disabled ? "text-slate-500" : ""}`}>
-        <span className="font-medium">{label}</span>
-        {hint && <span className="block text-xs text-slate-500 dark:text-slate-400">{hint}</span>}
-      </label>
-    </div>
-  );
-}
-
-function Section({
-  title,
-  first,
-  children,
-}: {
-  title: string;
-  first?: boolean;
-  children: ReactNode;
-}) {
-  return (
-    <div className={first ? "" : "border-t border-slate-200 pt-5 dark:border-slate-800"}>
-      <fieldset>
-        <legend className="text-sm font-semibold text-slate-900 dark:text-slate-100">
-          {title}
-        </legend>
-        <div className="mt-3 grid gap-4 sm:grid-cols-2">{children}</div>
-      </fieldset>
-    </div>
-  );
-}
-
 /**
  * The one rule editor, for new rules and edits. Its fields follow the kind and the app; on a
  * refused save it keeps what was typed and shows each error beside its field.
@@ -247,20 +192,9 @@ export function RuleForm({
             aria-label="Rule editor"
           >
             {ruleId && <input type="hidden" name="id" value={ruleId} />}
-            {failed && (
-              <div>
-                <FormMessage ok={false} message={failed.message} />
-                {orphanErrors.length > 0 && (
-                  <ul className="mt-2 list-disc pl-5 text-sm text-red-700 dark:text-red-400">
-                    {orphanErrors.map(([key, messages]) => (
-                      <li key={key}>{messages.join(" ")}</li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+            {failed && <FormFailure message={failed.message} errors={orphanErrors} />}
 
-            <Section title="Rule" first>
+            <FormSection title="Rule" first>
               <TextField
                 label="Name"
                 name="name"
@@ -277,9 +211,9 @@ export function RuleForm({
                   </option>
                 ))}
               </SelectField>
-            </Section>
+            </FormSection>
 
-            <Section title="Threshold">
+            <FormSection title="Threshold">
               <div key={kind} className="contents">
                 {PARAM_FIELDS[kind].map((field) =>
                   field.type === "check" ? (
@@ -323,9 +257,9 @@ export function RuleForm({
                   {errors.params.join(" ")}
                 </p>
               )}
-            </Section>
+            </FormSection>
 
-            <Section title="Target">
+            <FormSection title="Target">
               <SelectField label="App" name="app" defaultValue={values.app} errors={errors.app}>
                 <option value="">Every app</option>
                 {appOptions.map((name) => (
@@ -368,9 +302,9 @@ export function RuleForm({
               <p className="self-end text-xs text-slate-500 dark:text-slate-400">
                 Apps, dyno types and dynos come from the last sync of the Heroku account.
               </p>
-            </Section>
+            </FormSection>
 
-            <Section title="Notify">
+            <FormSection title="Notify">
               <fieldset
                 aria-describedby={errors.channels ? "field-channels-error" : undefined}
                 className="grid gap-2"
@@ -380,7 +314,7 @@ export function RuleForm({
                   const checked = values[`channels.${channel}`] === "on";
                   return (
                     <div key={channel}>
-                      <Checkbox
+                      <CheckboxField
                         name={`channels.${channel}`}
                         label={CHANNEL_LABELS[channel]}
                         defaultChecked={checked}
@@ -388,7 +322,7 @@ export function RuleForm({
                     </div>
                   );
                 })}
-                <Errors id="field-channels-error" errors={errors.channels} />
+                <FieldErrors id="field-channels-error" errors={errors.channels} />
               </fieldset>
               <div>
                 <label htmlFor="field-recipients" className="block text-sm font-medium">
@@ -407,7 +341,7 @@ export function RuleForm({
                   className={textareaClasses}
                 />
                 {recipientErrors.length ? (
-                  <Errors id="field-recipients-error" errors={recipientErrors} />
+                  <FieldErrors id="field-recipients-error" errors={recipientErrors} />
                 ) : (
                   <p
                     id="field-recipients-hint"
@@ -428,9 +362,9 @@ export function RuleForm({
                 defaultValue={values.repeatIntervalSeconds}
                 errors={errors.repeatIntervalSeconds}
               />
-            </Section>
+            </FormSection>
 
-            <Section title="Action">
+            <FormSection title="Action">
               <SelectField
                 label="When it fires"
                 name="action"
@@ -453,19 +387,19 @@ export function RuleForm({
                 defaultValue={values.restartCoolingSeconds}
                 errors={errors.restartCoolingSeconds}
               />
-              <Checkbox
+              <CheckboxField
                 name="dryRun"
                 label="Dry run"
                 hint="Record the restarts it would make, without making them."
                 defaultChecked={values.dryRun === "on"}
               />
-              <Checkbox
+              <CheckboxField
                 name="enabled"
                 label="Enabled"
                 hint="A disabled rule is kept but not evaluated."
                 defaultChecked={values.enabled === "on"}
               />
-            </Section>
+            </FormSection>
 
             <div className="flex flex-wrap items-center gap-3 border-t border-slate-200 pt-5 dark:border-slate-800">
               <Button type="submit" disabled={pending}>
