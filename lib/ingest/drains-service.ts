@@ -1,5 +1,5 @@
 // Setting up the push path: a per-app drain token, and the drain added through the Platform API.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/context";
@@ -44,7 +44,8 @@ export async function enableDrain({
   forgetDrain(row.id);
   const url = drainUrl(input.appUrl, row.id, secret);
   const added = await client.addLogDrain(input.appName, url);
-  if (existing?.herokuDrainId) {
+  // (a rebooted simulator hands out the same ids again: never remove the drain just added)
+  if (existing?.herokuDrainId && existing.herokuDrainId !== added.id) {
     await client.removeLogDrain(input.appName, existing.herokuDrainId).catch(() => undefined);
   }
   await ctx.db
@@ -59,7 +60,12 @@ export async function enableDrain({
   return { url };
 }
 
-/** Demo mode: every demo app sends its logs to this console through a drain. */
+/**
+ * Demo mode: every demo app sends its logs to this console through a drain. The embedded simulator
+ * starts empty on every boot while our drain rows persist, so an app whose drain the simulator no
+ * longer has gets a new one (its token rotated: the old secret is not kept). Returns how many
+ * drains were added.
+ */
 export async function ensureDemoDrains({
   ctx,
   client,
@@ -69,15 +75,21 @@ export async function ensureDemoDrains({
   client: HerokuClient;
   appUrl: string;
 }): Promise<number> {
-  const missing = await ctx.db
-    .select({ id: apps.id, name: apps.name })
+  const active = await ctx.db
+    .select({ id: apps.id, name: apps.name, herokuDrainId: drains.herokuDrainId })
     .from(apps)
     .leftJoin(drains, eq(drains.appId, apps.id))
-    .where(and(eq(apps.status, "active"), isNull(drains.id)));
-  for (const app of missing) {
+    .where(eq(apps.status, "active"));
+  let added = 0;
+  for (const app of active) {
+    if (app.herokuDrainId) {
+      const onHeroku = await client.listLogDrains(app.name);
+      if (onHeroku.some((drain) => drain.id === app.herokuDrainId)) continue;
+    }
     await enableDrain({ ctx, client, input: { appId: app.id, appName: app.name, appUrl } });
+    added++;
   }
-  return missing.length;
+  return added;
 }
 
 export const enableDrainSchema = z.object({ app: z.string().min(1, { error: "Name the app." }) });

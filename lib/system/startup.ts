@@ -7,6 +7,7 @@ import { systemActor } from "@/lib/context";
 import { getDbHandle } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
 import { closeHerokuConnection } from "@/lib/heroku/connection";
+import { requestJobSoon } from "@/lib/jobs/due";
 import { startScheduler } from "@/lib/jobs/scheduler";
 import { log } from "@/lib/log";
 import { appCtx } from "@/lib/runtime";
@@ -43,6 +44,12 @@ export async function startServer(): Promise<void> {
         email: config.admin.email,
       },
     );
+  }
+
+  if (config.demoMode) {
+    // demo mode: the embedded simulator starts empty on every boot, so discovery runs at the first
+    // tick (not when its interval next comes round) and gives the demo apps their drains again
+    await requestJobSoon(handle.db, "discover", new Date());
   }
 
   if (config.scheduler === "on") {
