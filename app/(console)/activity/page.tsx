@@ -47,6 +47,8 @@ const actionLabels: Record<string, string> = {
   "webhook.disable": "disabled the webhook",
   "webhook.rotate_secret": "rotated the signing secret of the webhook",
   "webhook.test": "sent a test to the webhook",
+  "drain.added": "added the log drain of",
+  "drain.rotated": "rotated the log drain of",
 };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
