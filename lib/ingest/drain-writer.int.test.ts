@@ -7,6 +7,7 @@ import { uniqueSuffix } from "@/lib/testing/factories";
 import { classifyLines } from "./classify";
 import { newDrainSecret } from "./drain";
 import { type DrainBatch, submitDrainBatch, writeDrainBatches } from "./drain-writer";
+import { getIngestHealth } from "./queries";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -178,5 +179,28 @@ describe("writeDrainBatches", () => {
     await expect.poll(nextRun, { timeout: 5_000, interval: 100 }).not.toEqual(later);
     expect((await nextRun())?.getTime()).toBeGreaterThanOrEqual(before - 1_000);
     expect((await nextRun())?.getTime()).toBeLessThan(later.getTime());
+  });
+
+  it("counts lines per minute from the batches of the last 15 minutes, and the totals of all", async () => {
+    const target = await createDrain();
+    const at = (minutesAgo: number) => new Date(Date.UTC(2025, 2, 4, 10, 0) - minutesAgo * 60_000);
+    const old = batch(target, "M1", [router(1, 200, 5), router(2, 200, 5), load]);
+    old.receivedAt = at(20);
+    const recent = batch(target, "M2", [router(3, 200, 5), router(4, 200, 5), router(5, 200, 5)]);
+    recent.receivedAt = at(10);
+    const newest = batch(target, "M3", [router(6, 200, 5), router(7, 200, 5), r14]);
+    newest.receivedAt = at(1);
+    await writeDrainBatches(database.db, [old]);
+    await writeDrainBatches(database.db, [recent, newest]);
+
+    const health = (await getIngestHealth({ db: database.db, now: at(0) })).get(target.appId);
+    expect(health).toMatchObject({
+      path: "drain",
+      lines: 9,
+      // 6 lines in the last 15 minutes; the one 20 minutes ago only counts in the total
+      linesPerMinute: 6 / 15,
+      lastSessionLines: null,
+      duplicates: 0,
+    });
   });
 });

@@ -112,12 +112,12 @@ function mergeRequests(batches: readonly DrainBatch[]): RequestRow[] {
   return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
-type FrameRow = { drain_id: string; frame_id: string; received_at: string };
+type FrameRow = { drain_id: string; frame_id: string; received_at: string; lines: number };
 
 /** The group's frame ids, one row per `${drainId} ${frameId}` (the first of a repeated id wins). */
 function frameRows(batches: readonly DrainBatch[]): FrameRow[] {
   const rows = new Map<string, FrameRow>();
-  for (const { drainId, frameId, receivedAt } of batches) {
+  for (const { drainId, frameId, receivedAt, lines } of batches) {
     if (frameId === null) continue;
     const key = `${drainId} ${frameId}`;
     if (!rows.has(key)) {
@@ -125,6 +125,7 @@ function frameRows(batches: readonly DrainBatch[]): FrameRow[] {
         drain_id: drainId,
         frame_id: frameId,
         received_at: receivedAt.toISOString(),
+        lines,
       });
     }
   }
@@ -132,10 +133,10 @@ function frameRows(batches: readonly DrainBatch[]): FrameRow[] {
 }
 
 function framesInsert(rows: readonly FrameRow[]): SQL {
-  return sql`insert into drain_frames (drain_id, frame_id, received_at)
-    select drain_id, frame_id, received_at
+  return sql`insert into drain_frames (drain_id, frame_id, received_at, lines)
+    select drain_id, frame_id, received_at, lines
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as x(drain_id uuid, frame_id text, received_at timestamptz)
+      as x(drain_id uuid, frame_id text, received_at timestamptz, lines int)
     on conflict do nothing
     returning drain_id, frame_id`;
 }

@@ -1,12 +1,21 @@
 // Ingest health per app for the console: is monitoring blind?
 import "server-only";
+import { gt, sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
 import { getDb } from "@/lib/db/client";
-import { drains, logSources } from "@/lib/db/schema";
+import { drainFrames, drains, logSources } from "@/lib/db/schema";
+
+/** Lines per minute are averaged over this long. */
+export const LINES_PER_MINUTE_WINDOW_MINUTES = 15;
 
 export type IngestHealth = {
   path: "drain" | "poll" | "none";
   lastLineAt: string | null;
   lines: number;
+  /** Drain: lines per minute over the last LINES_PER_MINUTE_WINDOW_MINUTES; null when polled. */
+  linesPerMinute: number | null;
+  /** Polling: lines the last log session read (replayed ones included); null for a drain. */
+  lastSessionLines: number | null;
   duplicates: number;
   badFrames: number;
   droppedByHeroku: number;
@@ -14,12 +23,23 @@ export type IngestHealth = {
 };
 
 /** Per app id: how its logs reach us and how well. */
-export async function getIngestHealth(): Promise<Map<string, IngestHealth>> {
-  const db = getDb();
-  const [drainRows, sourceRows] = await Promise.all([
+export async function getIngestHealth(
+  options: { db?: Executor; now?: Date } = {},
+): Promise<Map<string, IngestHealth>> {
+  const db = options.db ?? getDb();
+  const since = new Date(
+    (options.now ?? new Date()).getTime() - LINES_PER_MINUTE_WINDOW_MINUTES * 60_000,
+  );
+  const [drainRows, sourceRows, recent] = await Promise.all([
     db.select().from(drains),
     db.select().from(logSources),
+    db
+      .select({ drainId: drainFrames.drainId, lines: sql<number>`sum(${drainFrames.lines})::int` })
+      .from(drainFrames)
+      .where(gt(drainFrames.receivedAt, since))
+      .groupBy(drainFrames.drainId),
   ]);
+  const recentLines = new Map(recent.map((row) => [row.drainId, Number(row.lines)]));
   const health = new Map<string, IngestHealth>();
   for (const source of sourceRows) {
     const current = health.get(source.appId);
@@ -27,6 +47,8 @@ export async function getIngestHealth(): Promise<Map<string, IngestHealth>> {
       path: "poll",
       lastLineAt: source.lastSuccessAt?.toISOString() ?? current?.lastLineAt ?? null,
       lines: (current?.lines ?? 0) + source.linesRead,
+      linesPerMinute: null,
+      lastSessionLines: (current?.lastSessionLines ?? 0) + (source.lastRunLines ?? 0),
       duplicates: (current?.duplicates ?? 0) + source.duplicates,
       badFrames: 0,
       droppedByHeroku: 0,
@@ -38,6 +60,8 @@ export async function getIngestHealth(): Promise<Map<string, IngestHealth>> {
       path: "drain",
       lastLineAt: drain.lastFrameAt?.toISOString() ?? null,
       lines: drain.lines,
+      linesPerMinute: (recentLines.get(drain.id) ?? 0) / LINES_PER_MINUTE_WINDOW_MINUTES,
+      lastSessionLines: null,
       duplicates: drain.duplicateBatches,
       badFrames: drain.badFrames,
       droppedByHeroku: drain.droppedByHeroku,

@@ -198,7 +198,10 @@ export const drains = pgTable(
   (t) => [uniqueIndex("drains_app_id_key").on(t.appId)],
 );
 
-/** Logplex-Frame-Id of every batch received, so a retried batch is stored once (kept one day). */
+/**
+ * Logplex-Frame-Id and line count of every batch received, so a retried batch is stored once and
+ * the console can tell lines per minute (kept one day).
+ */
 export const drainFrames = pgTable(
   "drain_frames",
   {
@@ -207,6 +210,8 @@ export const drainFrames = pgTable(
       .references(() => drains.id, { onDelete: "cascade" }),
     frameId: text("frame_id").notNull(),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull(),
+    /** Lines in the batch: the console's lines per minute are summed from these. */
+    lines: integer("lines").notNull().default(0),
   },
   (t) => [
     primaryKey({ name: "drain_frames_pkey", columns: [t.drainId, t.frameId] }),

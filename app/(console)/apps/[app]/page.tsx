@@ -14,7 +14,11 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { enableRuntimeMetricsCommand, getAppByName } from "@/lib/apps/queries";
 import { formationRows } from "@/lib/apps/view";
 import { requireUser } from "@/lib/auth/guards";
-import { getIngestHealth, type IngestHealth } from "@/lib/ingest/queries";
+import {
+  getIngestHealth,
+  type IngestHealth,
+  LINES_PER_MINUTE_WINDOW_MINUTES,
+} from "@/lib/ingest/queries";
 import { parseRange, RANGE_SPECS, rangeWindow } from "@/lib/metrics/buckets";
 import { RangePicker } from "./_components/range-picker";
 import { LoadPanel, MemoryPanel } from "./_panels/dyno-metric-panel";
@@ -227,7 +231,14 @@ function LogIntakeSummary({ health }: { health: IngestHealth | undefined }) {
       </div>
       <div>
         <dt className="text-slate-500 dark:text-slate-400">Lines received</dt>
-        <dd>{health.lines.toLocaleString("en")}</dd>
+        <dd>
+          {health.lines.toLocaleString("en")}
+          <span className="block text-xs text-slate-500 dark:text-slate-400">
+            {health.linesPerMinute !== null
+              ? `${formatRate(health.linesPerMinute)}/min over the last ${LINES_PER_MINUTE_WINDOW_MINUTES} min`
+              : `${(health.lastSessionLines ?? 0).toLocaleString("en")} in the last log session`}
+          </span>
+        </dd>
       </div>
       <div>
         <dt className="text-slate-500 dark:text-slate-400">
@@ -246,6 +257,13 @@ function LogIntakeSummary({ health }: { health: IngestHealth | undefined }) {
       )}
     </dl>
   );
+}
+
+/** 0.4 → "0.4", 12.3 → "12", 1234.5 → "1,235". */
+function formatRate(perMinute: number): string {
+  return perMinute < 10
+    ? String(Math.round(perMinute * 10) / 10)
+    : Math.round(perMinute).toLocaleString("en");
 }
 
 function CsvLink({ href, what }: { href: string; what: string }) {

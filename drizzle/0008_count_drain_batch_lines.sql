@@ -1,0 +1,1 @@
+ALTER TABLE "drain_frames" ADD COLUMN "lines" integer DEFAULT 0 NOT NULL;
