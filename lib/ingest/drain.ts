@@ -1,7 +1,7 @@
 // The push path: Heroku's HTTPS log drain (PLATFORM.md §6). The URL carries our own per-app token
 // `<drain id>.<secret>`; the secret is stored hashed and compared in constant time. A batch is
-// stored with its Logplex-Frame-Id, so a retried batch is stored once; concurrent batches share a
-// transaction (drain-writer.ts).
+// stored with its Logplex-Frame-Id, so a retried batch is stored once; concurrent batches share
+// one atomic write (drain-writer.ts).
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Ctx } from "@/lib/context";
