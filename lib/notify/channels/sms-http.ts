@@ -118,6 +118,22 @@ export function failure(
   return result;
 }
 
+/** The retryable failure of a POST that got no answer: the deadline passed or the host was unreachable. */
+export function unanswered(
+  provider: string,
+  outcome: Extract<PostOutcome, { answered: false }>,
+  timeoutMs: number,
+  secrets: readonly string[],
+): DeliveryFailure {
+  return failure(
+    outcome.timedOut
+      ? `${provider} did not answer within ${timeoutMs} ms.`
+      : `Could not reach ${provider}: ${outcome.error}`,
+    { retryable: true },
+    secrets,
+  );
+}
+
 /** Removes every secret (4+ characters) from text bound for storage, and clips it. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;

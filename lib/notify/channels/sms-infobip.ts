@@ -27,6 +27,7 @@ import {
   postOnce,
   retryableStatus,
   str,
+  unanswered,
 } from "./sms-http";
 
 export const INFOBIP_SEND_PATH = "/sms/3/messages";
@@ -80,15 +81,7 @@ export function createInfobipSender(options: InfobipSenderOptions): SmsSender {
         },
         timeoutMs,
       );
-      if (!outcome.answered) {
-        return failure(
-          outcome.timedOut
-            ? `Infobip did not answer within ${timeoutMs} ms.`
-            : `Could not reach Infobip: ${outcome.error}`,
-          { retryable: true },
-          secrets,
-        );
-      }
+      if (!outcome.answered) return unanswered("Infobip", outcome, timeoutMs, secrets);
       const { status, headers, text } = outcome.answer;
       return classifyInfobipAnswer(status, text, headers, secrets);
     },

@@ -22,6 +22,7 @@ import {
   postOnce,
   retryableStatus,
   str,
+  unanswered,
 } from "./sms-http";
 
 export const TWILIO_DEFAULT_BASE_URL = "https://api.twilio.com";
@@ -83,15 +84,7 @@ export function createTwilioSender(options: TwilioSenderOptions): SmsSender {
         },
         timeoutMs,
       );
-      if (!outcome.answered) {
-        return failure(
-          outcome.timedOut
-            ? `Twilio did not answer within ${timeoutMs} ms.`
-            : `Could not reach Twilio: ${outcome.error}`,
-          { retryable: true },
-          secrets,
-        );
-      }
+      if (!outcome.answered) return unanswered("Twilio", outcome, timeoutMs, secrets);
       const { status, headers, text } = outcome.answer;
       return classifyTwilioAnswer(status, text, headers, secrets);
     },
