@@ -112,14 +112,17 @@ function mergeRequests(batches: readonly DrainBatch[]): RequestRow[] {
   return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 }
 
+/** A batch's identity: its drain and Logplex-Frame-Id. */
+const frameKey = (drainId: string, frameId: string) => `${drainId} ${frameId}`;
+
 type FrameRow = { drain_id: string; frame_id: string; received_at: string; lines: number };
 
-/** The group's frame ids, one row per `${drainId} ${frameId}` (the first of a repeated id wins). */
+/** The group's frame ids, one row per frame key (the first batch of a repeated key wins). */
 function frameRows(batches: readonly DrainBatch[]): FrameRow[] {
   const rows = new Map<string, FrameRow>();
   for (const { drainId, frameId, receivedAt, lines } of batches) {
     if (frameId === null) continue;
-    const key = `${drainId} ${frameId}`;
+    const key = frameKey(drainId, frameId);
     if (!rows.has(key)) {
       rows.set(key, {
         drain_id: drainId,
@@ -141,12 +144,12 @@ function framesInsert(rows: readonly FrameRow[]): SQL {
     returning drain_id, frame_id`;
 }
 
-/** Frame ids not seen before, by `${drainId} ${frameId}`. */
+/** Frame keys not seen before. */
 async function freshFrames(db: Executor, batches: readonly DrainBatch[]): Promise<Set<string>> {
   const rows = frameRows(batches);
   if (rows.length === 0) return new Set();
   const inserted = await queryRows<{ drain_id: string; frame_id: string }>(db, framesInsert(rows));
-  return new Set(inserted.map((row) => `${row.drain_id} ${row.frame_id}`));
+  return new Set(inserted.map((row) => frameKey(row.drain_id, row.frame_id)));
 }
 
 type DrainTotals = {
@@ -187,7 +190,7 @@ function plan(batches: readonly DrainBatch[], isFresh: (key: string) => boolean)
   const claimed = new Set<string>();
   const outcomes = batches.map(({ drainId, frameId }): DrainBatchOutcome => {
     if (frameId === null) return { duplicate: false };
-    const key = `${drainId} ${frameId}`;
+    const key = frameKey(drainId, frameId);
     if (!isFresh(key) || claimed.has(key)) return { duplicate: true };
     claimed.add(key);
     return { duplicate: false };

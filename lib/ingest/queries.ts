@@ -1,8 +1,7 @@
 // Ingest health per app for the console: is monitoring blind?
 import "server-only";
 import { gt, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
-import { getDb } from "@/lib/db/client";
+import { type Executor, getDb } from "@/lib/db/client";
 import { drainFrames, drains, logSources } from "@/lib/db/schema";
 
 /** Lines per minute are averaged over this long. */
