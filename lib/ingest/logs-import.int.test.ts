@@ -17,6 +17,25 @@ const saved = [
   "some text that is not a log line",
 ];
 
+// Each run starts tsx and opens PGlite in a child process: seconds on an idle machine, far more with
+// both cores busy. Generous limits, and each test prepares its own database and file.
+const RUN_TIMEOUT_MS = 150_000;
+
+/** A migrated PGlite directory of its own, with the app `acme-api`, and the saved log file. */
+async function prepare(name: string): Promise<{ dir: string; file: string }> {
+  const dir = join(scratch, name, "pglite");
+  const db = openDatabase({ pgliteDir: dir });
+  await runMigrations(db);
+  const now = new Date();
+  await db.db
+    .insert(apps)
+    .values({ herokuId: "imp-1", name: "acme-api", firstSeenAt: now, lastSyncedAt: now });
+  await db.close();
+  const file = join(scratch, name, "saved.log");
+  writeFileSync(file, `${saved.join("\n")}\n`);
+  return { dir, file };
+}
+
 function runImport(args: string[], pgliteDir: string) {
   return spawnSync(
     process.execPath,
@@ -24,23 +43,14 @@ function runImport(args: string[], pgliteDir: string) {
     {
       encoding: "utf8",
       env: { ...process.env, PGLITE_DIR: pgliteDir, DATABASE_URL: "", LOG_LEVEL: "error" },
-      timeout: 60_000,
+      timeout: RUN_TIMEOUT_MS,
     },
   );
 }
 
 describe("npm run logs:import", () => {
   it("backfills a saved heroku logs file once, with a progress bar, and says what it did", async () => {
-    const dir = join(scratch, "pglite");
-    const db = openDatabase({ pgliteDir: dir });
-    await runMigrations(db);
-    const now = new Date();
-    await db.db
-      .insert(apps)
-      .values({ herokuId: "imp-1", name: "acme-api", firstSeenAt: now, lastSyncedAt: now });
-    await db.close();
-    const file = join(scratch, "saved.log");
-    writeFileSync(file, `${saved.join("\n")}\n`);
+    const { dir, file } = await prepare("backfill");
 
     const first = runImport(["--app", "acme-api", file], dir);
     expect(first.status).toBe(0);
@@ -55,14 +65,12 @@ describe("npm run logs:import", () => {
     const events = await check.db.select().from(logEvents);
     await check.close();
     expect(events.map((e) => e.code).sort()).toEqual(["H10", "R14", null]);
-  });
+  }, 3 * RUN_TIMEOUT_MS);
 
-  it("names the problem when the app is unknown", () => {
-    const result = runImport(
-      ["--app", "nope", join(scratch, "saved.log")],
-      join(scratch, "pglite"),
-    );
+  it("names the problem when the app is unknown", async () => {
+    const { dir, file } = await prepare("unknown-app");
+    const result = runImport(["--app", "nope", file], dir);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("No app named nope");
-  });
+  }, 2 * RUN_TIMEOUT_MS);
 });
