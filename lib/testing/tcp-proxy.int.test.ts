@@ -59,6 +59,21 @@ describe("the TCP proxy", () => {
     late.destroy();
   });
 
+  it("holds only the connections open now with openOnly, letting new ones through", async () => {
+    const old = await open();
+    proxy.pause({ openOnly: true });
+    old.write("held");
+    const fresh = await open();
+    fresh.write("passes");
+    expect(await received(fresh, 200)).toBe("passes");
+    expect(await received(old, 200)).toBe("");
+    const arriving = received(old, 300);
+    await proxy.resume();
+    expect(await arriving).toBe("held");
+    old.destroy();
+    fresh.destroy();
+  });
+
   it("drops every connection and refuses new ones while cut, and takes them again on resume", async () => {
     const socket = await open();
     const closed = once(socket, "close");

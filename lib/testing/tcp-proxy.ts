@@ -1,7 +1,9 @@
 // A TCP proxy a test controls, for outages without touching the real server behind it (the
 // machine's Postgres is shared): `pause` holds every byte in both directions (the server seems to
 // hang: connections open, queries never answer), `cut` drops every connection and refuses new ones
-// (the server seems down), `resume` ends either and delivers what was held, in order.
+// (the server seems down), `resume` ends either and delivers what was held, in order. With
+// `{ openOnly: true }`, a pause holds only the connections open now (a network path that died
+// under them) while new ones go through.
 import { createServer, type Server, Socket } from "node:net";
 
 export type TcpTarget = { host: string; port: number };
@@ -11,8 +13,8 @@ export type TcpProxy = {
   readonly port: number;
   /** Connections currently open through the proxy. */
   readonly connections: number;
-  /** Holds bytes both ways, on open connections and on new ones (which are still accepted). */
-  pause(): void;
+  /** Holds bytes both ways, on open connections and (unless `openOnly`) on new ones. */
+  pause(options?: { openOnly?: boolean }): void;
   /** Destroys every connection and refuses new ones (the port stops listening). */
   cut(): Promise<void>;
   /** Ends a pause or a cut: held bytes are delivered and new connections go through again. */
@@ -66,17 +68,19 @@ export async function startTcpProxy(
   options: { port?: number } = {},
 ): Promise<TcpProxy> {
   let paused = false;
-  const pairs = new Set<{ client: Socket; server: Socket; legs: Leg[] }>();
+  type Pair = { client: Socket; server: Socket; legs: Leg[]; paused: boolean };
+  const pairs = new Set<Pair>();
 
   const server = createServer((client) => {
     const upstream = new Socket();
-    const pair = {
+    const pair: Pair = {
       client,
       server: upstream,
       legs: [
-        { from: client, to: upstream, held: [] as Buffer[] },
-        { from: upstream, to: client, held: [] as Buffer[] },
+        { from: client, to: upstream, held: [] },
+        { from: upstream, to: client, held: [] },
       ],
+      paused: false,
     };
     pairs.add(pair);
     const drop = () => {
@@ -88,7 +92,7 @@ export async function startTcpProxy(
       socket.on("error", drop);
       socket.on("close", drop);
     }
-    for (const leg of pair.legs) forward(leg, () => paused);
+    for (const leg of pair.legs) forward(leg, () => paused || pair.paused);
     upstream.connect(target.port, target.host);
   });
 
@@ -107,15 +111,19 @@ export async function startTcpProxy(
     get connections() {
       return pairs.size;
     },
-    pause() {
-      paused = true;
+    pause(options = {}) {
+      for (const pair of pairs) pair.paused = true;
+      if (!options.openOnly) paused = true;
     },
     async cut() {
       await Promise.all([stopListening(server), Promise.resolve(destroyAll())]);
     },
     async resume() {
       paused = false;
-      for (const pair of pairs) for (const leg of pair.legs) flush(leg);
+      for (const pair of pairs) {
+        pair.paused = false;
+        for (const leg of pair.legs) flush(leg);
+      }
       if (!server.listening) await listen(server, port);
     },
     async close() {
