@@ -237,6 +237,34 @@ describe.runIf(enabled)("drains and health while Postgres is out", () => {
     }
   }, 120_000);
 
+  it("a write stuck on a connection the network dropped does not hold back the batches after it", async () => {
+    const outage = await throughProxy();
+    try {
+      expect((await deliver(outage, "W", 0)).at(-1)?.status).toBe(204);
+
+      // the pooled connection goes dead under A's write; new connections still work
+      outage.proxy.pause({ openOnly: true });
+      expectRefusedPromptly([await post(outage, "A", 1)]);
+      const started = performance.now();
+      const tries = await deliver(outage, "B", 2);
+      expect(tries.at(-1)?.status).toBe(204);
+      expect(await storedFrames(outage.drainId)).toEqual(["B", "W"]);
+
+      // the dead connection comes back: A's write commits late, Heroku's retry is a duplicate
+      await outage.proxy.resume();
+      await expect
+        .poll(() => storedFrames(outage.drainId), { timeout: 30_000, interval: 100 })
+        .toContain("A");
+      expect((await deliver(outage, "A", 1)).at(-1)?.status).toBe(204);
+      expect(await stored(outage)).toEqual({ events: 3, requests: 3, batches: 3, lines: 6 });
+      process.stdout.write(
+        `connection dropped under a write: the next batch was stored after ${tries.length} tries, ${Math.round(performance.now() - started)} ms\n`,
+      );
+    } finally {
+      await endOutage(outage);
+    }
+  }, 120_000);
+
   it("refuses (cut): posts and health answer 503 within the bound, and the retried batches are stored once when it is back", async () => {
     const outage = await throughProxy();
     try {

@@ -14,7 +14,7 @@
 // A group holding a frame id stored before (Heroku retried a batch we had taken) stops that
 // statement and goes through a transaction that tells new frames from repeated ones.
 import { type SQL, sql } from "drizzle-orm";
-import { storeErrorCode, storeErrorKind } from "@/lib/db/availability";
+import { StoreUnavailableError, storeErrorCode, storeErrorKind } from "@/lib/db/availability";
 import type { Executor, Tx } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { requestJobSoon } from "@/lib/jobs/due";
@@ -44,6 +44,12 @@ export type DrainBatchOutcome = { duplicate: boolean };
 
 /** A write takes at most this many lines; the rest wait for the next one. */
 const MAX_GROUP_LINES = 50_000;
+
+/**
+ * A write still running after this long is left to finish alone and the queue goes on: a
+ * connection the network dropped can hang until TCP gives up, minutes later.
+ */
+const STALLED_WRITE_MS = 10_000;
 
 /** evaluate-rules is asked to run soon at most once per this long per writer (the last trailing). */
 const NUDGE_INTERVAL_MS = 1_000;
@@ -415,9 +421,30 @@ class DrainWriter {
   private async run(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.length > 0) await this.write(this.take());
+      while (this.queue.length > 0) await this.writeUnlessStalled(this.take());
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Past STALLED_WRITE_MS a group's batches are answered unavailable (their requests have had
+   * their 503 long since) and the next group goes; the stalled write runs on, and if it commits
+   * after all, Heroku's retry of its batches is a duplicate.
+   */
+  private async writeUnlessStalled(group: Waiting[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        const error = new StoreUnavailableError("The drain write did not finish in time.");
+        for (const waiting of group) waiting.reject(error);
+        resolve();
+      }, STALLED_WRITE_MS);
+    });
+    try {
+      await Promise.race([this.write(group), stalled]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
