@@ -96,6 +96,7 @@ class StoreMonitor {
   private downSince: number | null = null;
   private probing: { started: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(private readonly ping: () => Promise<unknown>) {}
 
@@ -127,7 +128,7 @@ class StoreMonitor {
   }
 
   private scheduleProbe(): void {
-    if (this.up || this.timer) return;
+    if (this.up || this.timer || this.closed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.probe();
@@ -150,14 +151,16 @@ class StoreMonitor {
       .then(
         () => this.markUp(),
         (error) => {
+          // our own handle was closed (shutdown, a test's end): nothing to wait for
+          if (storeErrorCode(error) === "CONNECTION_ENDED") this.closed = true;
           // a stale probe failing says nothing once a newer one is out
-          if (this.probing === attempt) this.markDown(error);
+          else if (this.probing === attempt) this.markDown(error);
         },
       )
       .finally(() => {
         clearTimeout(late);
         if (this.probing === attempt) this.probing = null;
-        this.scheduleProbe();
+        if (!this.closed) this.scheduleProbe();
       });
   }
 }
