@@ -80,6 +80,10 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDir?: string
   if (options.databaseUrl) {
     const client = postgres(options.databaseUrl, {
       max: 10,
+      // a server that takes the connection but never answers holds a pool slot this long, not
+      // postgres-js's default 30 s (queries have no timeout: callers that must answer use
+      // lib/db/availability's deadline)
+      connect_timeout: 5,
       onnotice: () => {},
       connection: { application_name: "dyno-monitor" },
     });

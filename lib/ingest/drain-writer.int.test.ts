@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { queryRows } from "@/lib/db/execute";
 import { apps, drains, jobs } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { classifyLines } from "./classify";
+import { classifyLines, type EventRow } from "./classify";
 import { newDrainSecret } from "./drain";
 import { type DrainBatch, submitDrainBatch, writeDrainBatches } from "./drain-writer";
 import { getIngestHealth } from "./queries";
@@ -136,24 +136,86 @@ describe("writeDrainBatches", () => {
     expect(totals).toMatchObject({ batches: 20, duplicateBatches: 10, lines: 40 });
   });
 
-  it("fails every batch of a group that cannot be written, and stores none of it", async () => {
+  it("stores the batches grouped with one that cannot be written, and answers all of them", async () => {
     const target = await createDrain();
+    const first = batch(target, "G0", [router(4, 200, 5)]);
     const good = batch(target, "G1", [router(5, 200, 5)]);
     const broken = batch(target, "G2", [router(6, 200, 5)]);
-    // a drain that does not exist breaks the frame ids' foreign key: the whole group rolls back
+    // a drain removed meanwhile breaks the frame ids' foreign key: nothing of it can be stored
     broken.drainId = "00000000-0000-4000-8000-000000000000";
+    const after = batch(target, "G3", [router(7, 200, 5)]);
+    // the first is written alone at once; the three others wait and go in one group
     const results = await Promise.allSettled([
+      submitDrainBatch(database.db, first),
       submitDrainBatch(database.db, good),
       submitDrainBatch(database.db, broken),
+      submitDrainBatch(database.db, after),
     ]);
-    // the first may have been written alone before the second arrived; the broken one never is
-    expect(results[1]?.status).toBe("rejected");
-    const requests = (await stored(target.appId))?.requests;
-    expect(requests).toBe(results[0]?.status === "fulfilled" ? 1 : 0);
+    expect(results.map((r) => r.status)).toEqual(Array(4).fill("fulfilled"));
+    expect((await stored(target.appId))?.requests).toBe(3);
+    const [totals] = await database.db.select().from(drains).where(eq(drains.id, target.drainId));
+    expect(totals).toMatchObject({ batches: 3, lines: 3, badFrames: 0 });
   });
+
+  // the parser makes lines storable; a line that reaches the writer unstorable all the same
+  // (built here past the parser) must cost nothing but itself
+  it.each([
+    ["a NUL in the message", (e: EventRow) => Object.assign(e, { message: `${e.message}\u0000` })],
+    ["a NUL in the detail", (e: EventRow) => Object.assign(e, { detail: { note: "a\u0000b" } })],
+    ["a lone surrogate", (e: EventRow) => Object.assign(e, { message: `${e.message}\ud800` })],
+  ])(
+    "isolates a batch holding %s: the others are stored, its other lines too, the line counted bad",
+    async (_, spoil) => {
+      const target = await createDrain();
+      const id = uniqueSuffix();
+      const first = batch(target, `U0-${id}`, [router(20, 200, 5)]);
+      const before = batch(target, `U1-${id}`, [
+        router(21, 200, 5),
+        r14.replace("30.776093", "31.000001"),
+      ]);
+      const bad = batch(target, `U2-${id}`, [router(22, 500, 5), r14, memory]);
+      const spoiled = bad.classified.events.find((e) => e.code === "R14");
+      if (!spoiled) throw new Error("no R14 event");
+      spoil(spoiled);
+      const after = batch(target, `U3-${id}`, [
+        router(23, 200, 5),
+        r14.replace("30.776093", "32.000001"),
+      ]);
+      const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+      try {
+        const outcomes = await Promise.all([
+          submitDrainBatch(database.db, first),
+          submitDrainBatch(database.db, before),
+          submitDrainBatch(database.db, bad),
+          submitDrainBatch(database.db, after),
+        ]);
+        expect(outcomes.every((o) => !o.duplicate)).toBe(true);
+        const lines = logged.mock.calls.map((call) => String(call[0]));
+        const isolated = lines.filter((line) => line.includes("cannot store"));
+        expect(isolated).toHaveLength(1);
+        expect(isolated[0]).toContain(target.drainId);
+        expect(isolated[0]).not.toMatch(/params|R14|Memory quota/);
+      } finally {
+        logged.mockRestore();
+      }
+      // every router line, both good R14 events, the bad batch's sample; not the spoiled event
+      expect(await stored(target.appId)).toEqual({ events: 2, samples: 1, requests: 4 });
+      const [totals] = await database.db.select().from(drains).where(eq(drains.id, target.drainId));
+      expect(totals).toMatchObject({ batches: 4, lines: 7, badFrames: 1 });
+      const [frame] = await queryRows<{ lines: number }>(
+        database.db,
+        sql`select lines from drain_frames where drain_id = ${target.drainId} and frame_id = ${bad.frameId}`,
+      );
+      expect(frame?.lines).toBe(2);
+      // Heroku resends it (our answer was lost): a duplicate, nothing stored twice, nothing logged
+      expect(await submitDrainBatch(database.db, bad)).toEqual({ duplicate: true });
+    },
+  );
 
   it("asks for evaluate-rules soon after committing new events, once for a burst", async () => {
     const target = await createDrain();
+    // a nudge from an earlier test's writes (same writer) fires within NUDGE_INTERVAL_MS: let it
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const later = new Date(Date.now() + 3_600_000);
     await database.db
       .insert(jobs)

@@ -2,7 +2,10 @@
 // is parsed in its own request, then waits here for the store. Batches that arrive while a write is
 // running join the next one, and each request answers 204 only once its lines are committed. Under
 // light load a batch is written alone, at once; under heavy load N batches cost one write instead
-// of N. A failed write fails every batch in it, so Heroku retries each (503).
+// of N. A write that fails on availability fails every batch in it, so Heroku retries each (503);
+// one that fails on data is split until the batch at fault is alone, and that batch stores what
+// can be stored (the rest counted as bad frames), so one unstorable line never costs other lines.
+// A batch whose request gave up (deadline, Logplex hung up) leaves the queue unwritten.
 //
 // A write is one statement when every frame id in it is new, which is nearly always: frame ids,
 // events, samples, rollups, router aggregates and drain counters go in one round trip. Round trips
@@ -11,9 +14,11 @@
 // A group holding a frame id stored before (Heroku retried a batch we had taken) stops that
 // statement and goes through a transaction that tells new frames from repeated ones.
 import { type SQL, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
+import { StoreUnavailableError, storeErrorCode, storeErrorKind } from "@/lib/db/availability";
+import type { Executor, Tx } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { requestJobSoon } from "@/lib/jobs/due";
+import { log } from "@/lib/log";
 import type { Classified, EventRow, RequestRow, SampleRow } from "./classify";
 import {
   addRequestStats,
@@ -39,6 +44,12 @@ export type DrainBatchOutcome = { duplicate: boolean };
 
 /** A write takes at most this many lines; the rest wait for the next one. */
 const MAX_GROUP_LINES = 50_000;
+
+/**
+ * A write still running after this long is left to finish alone and the queue goes on: a
+ * connection the network dropped can hang until TCP gives up, minutes later.
+ */
+const STALLED_WRITE_MS = 10_000;
 
 /** evaluate-rules is asked to run soon at most once per this long per writer (the last trailing). */
 const NUDGE_INTERVAL_MS = 1_000;
@@ -300,6 +311,65 @@ export async function writeDrainBatches(
   return (await writeAllFresh(db, batches)) ?? (await writeCarefully(db, batches));
 }
 
+/**
+ * Inserts what it can of `rows`, each try in a savepoint, halving around rows that fail on their
+ * data; returns the rows that could not be stored.
+ */
+async function insertStorable<T>(
+  tx: Tx,
+  rows: readonly T[],
+  insert: (db: Executor, rows: readonly T[]) => Promise<unknown>,
+): Promise<T[]> {
+  if (rows.length === 0) return [];
+  try {
+    await tx.transaction(async (savepoint) => {
+      await insert(savepoint, rows);
+    });
+    return [];
+  } catch (error) {
+    if (storeErrorKind(error) !== "data") throw error;
+    if (rows.length === 1) return [...rows];
+    const half = Math.ceil(rows.length / 2);
+    return [
+      ...(await insertStorable(tx, rows.slice(0, half), insert)),
+      ...(await insertStorable(tx, rows.slice(half), insert)),
+    ];
+  }
+}
+
+export type SalvagedBatch = { outcome: DrainBatchOutcome; unstorableLines: number };
+
+/**
+ * Stores a batch whose write failed on its data: its frame id, every row that can be stored, and
+ * its counters with the lines behind the other rows counted as bad frames (a retry would fail the
+ * same way). One transaction.
+ */
+export async function writeStorableRows(db: Executor, batch: DrainBatch): Promise<SalvagedBatch> {
+  return db.transaction(async (tx) => {
+    const fresh = await freshFrames(tx, [batch]);
+    const group = plan([batch], (key) => fresh.has(key));
+    const [events, samples, requests] = [
+      await insertStorable(tx, group.events, insertEvents),
+      await insertStorable(tx, group.samples, upsertSamples),
+      await insertStorable(tx, group.requests, addRequestStats),
+    ];
+    const unstorableLines =
+      events.length + samples.length + requests.reduce((sum, row) => sum + row.requests, 0);
+    const counted: DrainBatch = {
+      ...batch,
+      lines: Math.max(0, batch.lines - unstorableLines),
+      badFrames: batch.badFrames + unstorableLines,
+    };
+    const { totals } = plan([counted], (key) => fresh.has(key));
+    if (totals.length > 0) await tx.execute(drainTotalsUpdate(totals));
+    if (unstorableLines > 0 && batch.frameId !== null) {
+      await tx.execute(sql`update drain_frames set lines = ${counted.lines}
+        where drain_id = ${batch.drainId} and frame_id = ${batch.frameId}`);
+    }
+    return { outcome: group.outcomes[0] ?? { duplicate: false }, unstorableLines };
+  });
+}
+
 /** One writer per database handle: batches queue while a write runs and go in the next. */
 class DrainWriter {
   private readonly queue: Waiting[] = [];
@@ -309,9 +379,30 @@ class DrainWriter {
 
   constructor(private readonly db: Executor) {}
 
-  submit(batch: DrainBatch): Promise<DrainBatchOutcome> {
+  submit(batch: DrainBatch, signal?: AbortSignal): Promise<DrainBatchOutcome> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      this.queue.push({ batch, resolve, reject });
+      const waiting: Waiting = { batch, resolve, reject };
+      if (signal) {
+        // nobody waits for this batch any more: unwritten, it leaves the queue; a group being
+        // written finishes (its frame id makes a later retry a duplicate)
+        const leave = () => {
+          const at = this.queue.indexOf(waiting);
+          if (at === -1) return;
+          this.queue.splice(at, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener("abort", leave, { once: true });
+        waiting.resolve = (outcome) => {
+          signal.removeEventListener("abort", leave);
+          resolve(outcome);
+        };
+        waiting.reject = (error) => {
+          signal.removeEventListener("abort", leave);
+          reject(error);
+        };
+      }
+      this.queue.push(waiting);
       if (!this.running) void this.run();
     });
   }
@@ -330,27 +421,91 @@ class DrainWriter {
   private async run(): Promise<void> {
     this.running = true;
     try {
-      while (this.queue.length > 0) {
-        const group = this.take();
-        try {
-          const outcomes = await writeDrainBatches(
-            this.db,
-            group.map((waiting) => waiting.batch),
-          );
-          group.forEach((waiting, i) => {
-            waiting.resolve(outcomes[i] ?? { duplicate: false });
-          });
-          if (
-            group.some((w, i) => !outcomes[i]?.duplicate && w.batch.classified.events.length > 0)
-          ) {
-            this.nudgeRules();
-          }
-        } catch (error) {
-          for (const waiting of group) waiting.reject(error);
-        }
-      }
+      while (this.queue.length > 0) await this.writeUnlessStalled(this.take());
     } finally {
       this.running = false;
+    }
+  }
+
+  /**
+   * Past STALLED_WRITE_MS a group's batches are answered unavailable (their requests have had
+   * their 503 long since) and the next group goes; the stalled write runs on, and if it commits
+   * after all, Heroku's retry of its batches is a duplicate.
+   */
+  private async writeUnlessStalled(group: Waiting[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        const error = new StoreUnavailableError("The drain write did not finish in time.");
+        for (const waiting of group) waiting.reject(error);
+        resolve();
+      }, STALLED_WRITE_MS);
+    });
+    try {
+      await Promise.race([this.write(group), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Writes a group and settles each of its batches; never throws. */
+  private async write(group: Waiting[]): Promise<void> {
+    let outcomes: DrainBatchOutcome[];
+    try {
+      outcomes = await writeDrainBatches(
+        this.db,
+        group.map((waiting) => waiting.batch),
+      );
+    } catch (error) {
+      if (storeErrorKind(error) !== "data") {
+        for (const waiting of group) waiting.reject(error);
+        return;
+      }
+      if (group.length === 1 && group[0]) {
+        await this.salvage(group[0], error);
+        return;
+      }
+      // one batch's data must not fail the others: halves, until the one at fault is alone
+      const half = Math.ceil(group.length / 2);
+      await this.write(group.slice(0, half));
+      await this.write(group.slice(half));
+      return;
+    }
+    group.forEach((waiting, i) => {
+      waiting.resolve(outcomes[i] ?? { duplicate: false });
+    });
+    if (group.some((w, i) => !outcomes[i]?.duplicate && w.batch.classified.events.length > 0)) {
+      this.nudgeRules();
+    }
+  }
+
+  /**
+   * A batch that cannot be written as it is: stores what it can and answers 204 (Heroku would
+   * retry it in vain, then drop it with its good lines). Logged once: drain id and SQLSTATE only,
+   * never the query's parameters.
+   */
+  private async salvage(waiting: Waiting, cause: unknown): Promise<void> {
+    const { drainId } = waiting.batch;
+    try {
+      const { outcome, unstorableLines } = await writeStorableRows(this.db, waiting.batch);
+      log.warn("a drain batch held lines the database cannot store: counted as bad frames", {
+        drainId,
+        unstorableLines,
+        code: storeErrorCode(cause),
+      });
+      waiting.resolve(outcome);
+      if (!outcome.duplicate && waiting.batch.classified.events.length > 0) this.nudgeRules();
+    } catch (error) {
+      if (storeErrorKind(error) !== "data") {
+        waiting.reject(error);
+        return;
+      }
+      log.error("a drain batch could not be stored at all: dropped", {
+        drainId,
+        lines: waiting.batch.lines,
+        code: storeErrorCode(error),
+      });
+      waiting.resolve({ duplicate: false });
     }
   }
 
@@ -373,12 +528,19 @@ class DrainWriter {
 
 const writers = new WeakMap<Executor, DrainWriter>();
 
-/** Queues `batch` for the next group write on `db`; resolves once it is committed. */
-export function submitDrainBatch(db: Executor, batch: DrainBatch): Promise<DrainBatchOutcome> {
+/**
+ * Queues `batch` for the next group write on `db`; resolves once it is committed. When `signal`
+ * aborts before the batch's write starts, it leaves the queue and rejects with the signal's reason.
+ */
+export function submitDrainBatch(
+  db: Executor,
+  batch: DrainBatch,
+  signal?: AbortSignal,
+): Promise<DrainBatchOutcome> {
   let writer = writers.get(db);
   if (!writer) {
     writer = new DrainWriter(db);
     writers.set(db, writer);
   }
-  return writer.submit(batch);
+  return writer.submit(batch, signal);
 }

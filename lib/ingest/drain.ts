@@ -139,14 +139,18 @@ export async function receiveDrainRequest({
       lines: parsed.lines,
       sizes: await dynoSizesOf(ctx.db, drain.appId),
     });
-    const outcome = await submitDrainBatch(ctx.db, {
-      drainId: drain.id,
-      frameId,
-      receivedAt: ctx.clock.now(),
-      lines: parsed.lines.length,
-      badFrames: parsed.badFrames,
-      classified,
-    });
+    const outcome = await submitDrainBatch(
+      ctx.db,
+      {
+        drainId: drain.id,
+        frameId,
+        receivedAt: ctx.clock.now(),
+        lines: parsed.lines.length,
+        badFrames: parsed.badFrames,
+        classified,
+      },
+      request.signal,
+    );
     if (outcome.duplicate) {
       return { duplicate: true, lines: 0, badFrames: 0, frameCountMismatch: false };
     }
