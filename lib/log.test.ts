@@ -2,7 +2,7 @@
 // around it (what failed, which drain, which query) must stay readable.
 import { DrizzleQueryError } from "drizzle-orm/errors";
 import { describe, expect, it } from "vitest";
-import { formatLine, redact, redactString } from "@/lib/log";
+import { formatLine, guardConsole, redact, redactString } from "@/lib/log";
 
 const DRAIN_SECRET = "Zq8vK2mN4pR6tW1yB3cD5fG7hJ9kL0xA";
 const DRAIN_ID = "6f1c2a7e-9b1d-4c3e-8a5f-0d2b4e6a8c1f";
@@ -175,5 +175,52 @@ describe("a log line", () => {
       a: 1,
       nested: {},
     });
+  });
+});
+
+describe("guardConsole", () => {
+  function guarded() {
+    const lines: string[] = [];
+    const sink = (line: string) => lines.push(line);
+    const target = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };
+    guardConsole(target as unknown as Console);
+    return { target: target as unknown as Console, lines };
+  }
+  const pgliteError = () =>
+    Object.assign(new Error("invalid input syntax for type uuid"), {
+      code: "22P02",
+      query: "select * from users where password_hash = $1",
+      params: [HASH],
+    });
+
+  it("prints a library's error (as Next prints a page's) without its parameters", () => {
+    const { target, lines } = guarded();
+    const error = new DrizzleQueryError(
+      "select * from users where password_hash = $1",
+      [HASH],
+      pgliteError(),
+    );
+    target.error(error);
+    target.error("⨯", error, { digest: "123" });
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).not.toContain(HASH_SECRET_PART);
+      expect(line).toContain("Failed query: select * from users where password_hash = $1");
+      expect(line).toContain("invalid input syntax for type uuid");
+    }
+  });
+
+  it("redacts strings and objects printed with format specifiers", () => {
+    const { target, lines } = guarded();
+    target.warn("POST %s failed: %o", `/api/drains/${DRAIN_ID}.${DRAIN_SECRET}`, {
+      authorization: `Bearer ${BEARER}`,
+      url: `redis://:${REDIS_PASSWORD}@cache:6379`,
+    });
+    target.log(`token ${API_TOKEN} and ${WEBHOOK_SECRET}`);
+    const out = lines.join("\n");
+    for (const planted of [DRAIN_SECRET, BEARER, REDIS_PASSWORD, API_TOKEN, WEBHOOK_SECRET]) {
+      expect(out).not.toContain(planted);
+    }
+    expect(out).toContain(`/api/drains/${DRAIN_ID}.***`);
   });
 });

@@ -2,7 +2,8 @@
 // site that logs a whole error or request cannot leak one: values under secret-looking keys, SQL
 // parameter lists (as fields and inside drizzle's "Failed query … params: …" text), passwords in
 // URLs, drain secrets in paths, password hashes, API tokens, webhook secrets and Authorization
-// values anywhere in a string.
+// values anywhere in a string. guardConsole() applies the same to what libraries print themselves.
+import { format, inspect } from "node:util";
 import { getConfig } from "@/lib/config";
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40 } as const;
@@ -14,11 +15,14 @@ const SECRET_KEY =
 /** A query's bound values (drizzle's `params`, postgres-js's `parameters`): dropped, never masked. */
 const SQL_PARAMS_KEY = /^(params|parameters)$/i;
 
-/** String rewrites, in order; each replacement keeps enough to say what was there. */
-const STRING_RULES: [RegExp, string][] = [
-  // drizzle's DrizzleQueryError: "Failed query: <sql>\nparams: <values>"; keep the SQL only
+/** drizzle's DrizzleQueryError says "Failed query: <sql>\nparams: <values>": keep the SQL only. */
+const SQL_PARAMS_RULES: [RegExp, string][] = [
   [/(Failed query:[\s\S]*?)\s*\bparams:[\s\S]*$/, "$1 params: ***"],
   [/(^|\n)params:[\s\S]*$/, "$1params: ***"],
+];
+
+/** Secrets inside any text; each replacement keeps enough to say what was there. */
+const SECRET_RULES: [RegExp, string][] = [
   // scheme://user:password@host (database, Redis and check URLs; drain URLs with the secret)
   [/(\b[a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]*):([^@/?#\s]*)@/gi, "$1$2:***@"],
   // the old drain path form /api/drains/<id>.<secret>: keep the id, whatever follows it goes
@@ -33,10 +37,14 @@ const STRING_RULES: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=:-]{6,}/gi, "$1 ***"],
 ];
 
-export function redactString(value: string): string {
+function applyRules(value: string, rules: [RegExp, string][]): string {
   let out = value;
-  for (const [pattern, replacement] of STRING_RULES) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement);
   return out;
+}
+
+export function redactString(value: string): string {
+  return applyRules(applyRules(value, SQL_PARAMS_RULES), SECRET_RULES);
 }
 
 function redactError(error: Error, depth: number): Record<string, unknown> {
@@ -104,3 +112,48 @@ export const log = {
   warn: (message: string, fields?: Fields) => write("warn", message, fields),
   error: (message: string, fields?: Fields) => write("error", message, fields),
 };
+
+/** An error as text for a console line: name, redacted message, stack frames, causes; no fields. */
+function describeError(error: Error, depth = 0): string {
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  const head = `${error.name}: ${redactString(error.message)}`;
+  const cause =
+    error.cause === undefined || error.cause === null || depth > 4
+      ? ""
+      : `\n[cause] ${
+          error.cause instanceof Error
+            ? describeError(error.cause, depth + 1)
+            : inspect(redact(error.cause), { depth: 4, breakLength: Infinity })
+        }`;
+  return [head, ...frames.map(redactString)].join("\n") + cause;
+}
+
+const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
+let consoleGuarded = false;
+
+/**
+ * Routes every console line through the redaction, for what Next, Auth.js and the drivers print
+ * themselves (Next prints a page's uncaught error with util.inspect: a drizzle error's message
+ * and fields, bound parameters included). Idempotent; called once at server start.
+ */
+export function guardConsole(target: Console = console): void {
+  if (target === console && consoleGuarded) return;
+  if (target === console) consoleGuarded = true;
+  for (const method of CONSOLE_METHODS) {
+    const original = target[method].bind(target);
+    target[method] = (...args: unknown[]) => {
+      const safe = args.map((arg) =>
+        arg instanceof Error
+          ? describeError(arg)
+          : typeof arg === "string"
+            ? redactString(arg)
+            : typeof arg === "object" && arg
+              ? redact(arg)
+              : arg,
+      );
+      // each argument is redacted whole (a "params:" cut ends at its end); the joined line again
+      // for a secret split across arguments
+      original(applyRules(format(...safe), SECRET_RULES));
+    };
+  }
+}
