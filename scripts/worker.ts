@@ -5,9 +5,10 @@ import { ConfigError, getConfig } from "../lib/config";
 import { closeDb, getDbHandle } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
 import { startScheduler } from "../lib/jobs/scheduler";
-import { log } from "../lib/log";
+import { guardConsole, log } from "../lib/log";
 
 async function main() {
+  guardConsole();
   const config = getConfig();
   if (!config.databaseUrl) {
     process.stderr.write(

@@ -2,17 +2,16 @@
 // Redis/Postgres URL is accepted on create and update and never appears in any answer.
 // biome-ignore-all lint/style/noRestrictedImports: a test, not a handler: it sets up its own database and users
 import { randomBytes } from "node:crypto";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as results } from "@/app/api/checks/[id]/results/route";
 import { GET as getOne, PATCH, DELETE as remove } from "@/app/api/checks/[id]/route";
 import { GET as list, POST } from "@/app/api/checks/route";
-import { authSecret } from "@/lib/auth/session";
 import { resetConfigForTests } from "@/lib/config";
 import { installDbHandle } from "@/lib/db/client";
-import { checkResults, type User } from "@/lib/db/schema";
+import { checkResults } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestUser } from "@/lib/testing/factories";
+import { type ConsoleCall, consoleRequest, sessionCookie } from "@/lib/testing/requests";
 
 let database: TestDatabase;
 let adminCookie: string;
@@ -20,16 +19,6 @@ let viewerCookie: string;
 
 const PASSWORD = "pg-hunter2-secret";
 const POSTGRES_URL = `postgres://shop:${PASSWORD}@db.internal:5432/shop`;
-
-async function sessionCookie(user: User) {
-  const name = "authjs.session-token";
-  const token = await encode({
-    token: { sub: user.id, email: user.email, name: user.name, role: user.role },
-    secret: authSecret(),
-    salt: name,
-  });
-  return `${name}=${token}`;
-}
 
 beforeAll(async () => {
   // a key for this run, instead of one generated into .data/
@@ -47,18 +36,11 @@ afterAll(async () => {
   resetConfigForTests();
 });
 
-type Call = { method?: string; cookie?: string | null; body?: unknown; raw?: string };
+type Call = ConsoleCall;
 
-function request(path: string, { method = "GET", cookie = adminCookie, body, raw }: Call = {}) {
-  const headers: Record<string, string> = {};
-  if (cookie) headers.cookie = cookie;
-  if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
-  return new Request(`http://localhost:3000${path}`, {
-    method,
-    headers,
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-}
+/** As the console's page sends it (same Origin, JSON), signed in as the admin unless told. */
+const request = (path: string, call: Call = {}) =>
+  consoleRequest(path, { ...call, cookie: call.cookie === undefined ? adminCookie : call.cookie });
 
 const collection = (call: Call = {}) =>
   (call.method === "POST" ? POST : list)(request("/api/checks", call), {

@@ -1,34 +1,22 @@
 // The rules REST API through its real route handlers, signed in with real session cookies, on apps
 // that discovery stored from the simulator's demo account (shop-prod: web ×2, worker ×1).
 // biome-ignore-all lint/style/noRestrictedImports: a test, not a handler: it sets up its own database and users
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DELETE, GET as getOne, PATCH } from "@/app/api/rules/[id]/route";
 import { GET as list, POST } from "@/app/api/rules/route";
 import { discoverApps } from "@/lib/apps/discover";
 import { listAuditEvents } from "@/lib/audit";
-import { authSecret } from "@/lib/auth/session";
 import { installDbHandle } from "@/lib/db/client";
-import type { User } from "@/lib/db/schema";
 import { HerokuClient } from "@/lib/heroku/client";
 import { type RunningSimulator, startSimulator } from "@/lib/heroku/simulator";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestUser, testCtx } from "@/lib/testing/factories";
+import { type ConsoleCall, consoleRequest, sessionCookie } from "@/lib/testing/requests";
 
 let database: TestDatabase;
 let sim: RunningSimulator;
 let adminCookie: string;
 let viewerCookie: string;
-
-async function sessionCookie(user: User) {
-  const name = "authjs.session-token";
-  const token = await encode({
-    token: { sub: user.id, email: user.email, name: user.name, role: user.role },
-    secret: authSecret(),
-    salt: name,
-  });
-  return `${name}=${token}`;
-}
 
 beforeAll(async () => {
   [database, sim] = await Promise.all([
@@ -46,18 +34,11 @@ afterAll(async () => {
   await Promise.all([database.close(), sim.close()]);
 });
 
-type Call = { method?: string; cookie?: string | null; body?: unknown; raw?: string };
+type Call = ConsoleCall;
 
-function request(path: string, { method = "GET", cookie = adminCookie, body, raw }: Call = {}) {
-  const headers: Record<string, string> = {};
-  if (cookie) headers.cookie = cookie;
-  if (body !== undefined || raw !== undefined) headers["content-type"] = "application/json";
-  return new Request(`http://localhost:3000${path}`, {
-    method,
-    headers,
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-}
+/** As the console's page sends it (same Origin, JSON), signed in as the admin unless told. */
+const request = (path: string, call: Call = {}) =>
+  consoleRequest(path, { ...call, cookie: call.cookie === undefined ? adminCookie : call.cookie });
 
 const collection = (call: Call = {}) =>
   (call.method === "POST" ? POST : list)(request("/api/rules", call), {
