@@ -3,6 +3,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { chooseCache } from "./choose";
+import { createFailoverCache } from "./failover";
 import { createMemoryCache } from "./memory";
 import { createPostgresCache } from "./postgres";
 import { createRedisCache } from "./redis";
@@ -18,12 +19,19 @@ type GlobalWithCache = typeof globalThis & { [globalKey]?: Cache };
 
 function createCache(): Cache {
   const choice = chooseCache(getConfig());
+  // Redis or Upstash unreachable: Postgres (or PGlite) answers, so cooling periods still hold
   switch (choice.kind) {
     case "upstash":
       if (choice.notice) log.info(choice.notice);
-      return createUpstashCache({ url: choice.url, token: choice.token });
+      return createFailoverCache({
+        primary: createUpstashCache({ url: choice.url, token: choice.token }),
+        fallback: createPostgresCache(getDb()),
+      });
     case "redis":
-      return createRedisCache({ url: choice.url });
+      return createFailoverCache({
+        primary: createRedisCache({ url: choice.url }),
+        fallback: createPostgresCache(getDb()),
+      });
     case "postgres":
       return createPostgresCache(getDb());
     case "memory":
@@ -33,8 +41,9 @@ function createCache(): Cache {
 
 /**
  * The process's cache, created once from the settings (see chooseCache): Upstash or a Redis
- * server when one is configured, Postgres once DATABASE_URL lets several instances run, in memory
- * on the embedded defaults (PGlite means one process).
+ * server when one is configured (with the database standing in while it is unreachable, see
+ * failover.ts), Postgres once DATABASE_URL lets several instances run, in memory on the embedded
+ * defaults (PGlite means one process).
  */
 export function getCache(): Cache {
   const store = globalThis as GlobalWithCache;
