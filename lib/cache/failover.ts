@@ -6,7 +6,7 @@ import type { Cache, SetOptions } from "./types";
 
 export type FailoverCacheOptions = {
   /** Redis or Upstash: answers every call while it is reachable. */
-  primary: Cache;
+  primary: Cache & { close?: () => Promise<void> };
   /** The Postgres cache: answers while the primary is away, and keeps a copy of held keys. */
   fallback: Cache;
   /** A primary call that has not answered after this long is answered by the fallback. */
@@ -19,6 +19,8 @@ export type FailoverCacheOptions = {
 export type FailoverCache = Cache & {
   /** Which store answers calls right now. */
   active(): "primary" | "fallback";
+  /** Closes the primary's connection, when it holds one (Redis). */
+  close(): Promise<void>;
 };
 
 export const DEFAULT_DEADLINE_MS = 2000;
@@ -139,6 +141,9 @@ export function createFailoverCache(options: FailoverCacheOptions): FailoverCach
   return {
     kind: primary.kind,
     active: () => (down ? "fallback" : "primary"),
+    close: async () => {
+      await primary.close?.();
+    },
     async get(key) {
       const answered = await tryPrimary("GET", (cache) => cache.get(key));
       return answered ? answered.value : fallback.get(key);

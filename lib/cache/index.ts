@@ -1,8 +1,8 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
-import { getDb } from "@/lib/db/client";
+import { type Executor, getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
-import { chooseCache } from "./choose";
+import { type CacheChoice, chooseCache } from "./choose";
 import { createFailoverCache } from "./failover";
 import { createMemoryCache } from "./memory";
 import { createPostgresCache } from "./postgres";
@@ -17,26 +17,38 @@ export type { Cache, SetOptions } from "./types";
 const globalKey = Symbol.for("dyno-monitor.cache");
 type GlobalWithCache = typeof globalThis & { [globalKey]?: Cache };
 
-function createCache(): Cache {
-  const choice = chooseCache(getConfig());
-  // Redis or Upstash unreachable: Postgres (or PGlite) answers, so cooling periods still hold
+/**
+ * The cache `choice` names, on `db`: one per process in production (getCache); tests open several
+ * to play several instances. Redis or Upstash get the database behind them: when they are
+ * unreachable Postgres (or PGlite) answers, so cooling periods still hold.
+ */
+export function openCache(
+  choice: CacheChoice,
+  db: Executor,
+  options: { keyPrefix?: string } = {},
+): Cache & { close?: () => Promise<void> } {
   switch (choice.kind) {
     case "upstash":
-      if (choice.notice) log.info(choice.notice);
       return createFailoverCache({
-        primary: createUpstashCache({ url: choice.url, token: choice.token }),
-        fallback: createPostgresCache(getDb()),
+        primary: createUpstashCache({ url: choice.url, token: choice.token, ...options }),
+        fallback: createPostgresCache(db),
       });
     case "redis":
       return createFailoverCache({
-        primary: createRedisCache({ url: choice.url }),
-        fallback: createPostgresCache(getDb()),
+        primary: createRedisCache({ url: choice.url, ...options }),
+        fallback: createPostgresCache(db),
       });
     case "postgres":
-      return createPostgresCache(getDb());
+      return createPostgresCache(db);
     case "memory":
       return createMemoryCache();
   }
+}
+
+function createCache(): Cache {
+  const choice = chooseCache(getConfig());
+  if (choice.kind === "upstash" && choice.notice) log.info(choice.notice);
+  return openCache(choice, getDb());
 }
 
 /**
