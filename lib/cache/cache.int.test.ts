@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
 import { serviceUrl } from "@/lib/testing/services";
 import { startUpstashServer, type UpstashServer } from "@/lib/testing/upstash-server";
+import { createFailoverCache } from "./failover";
 import { createMemoryCache } from "./memory";
 import { createPostgresCache } from "./postgres";
 import { createRedisCache, type RedisCache } from "./redis";
@@ -268,6 +269,51 @@ describe.runIf(redisUp)(
     });
   },
 );
+
+describe.runIf(redisUp)("failover cache (Redis, with Postgres standing in)", () => {
+  const prefix = `${runPrefix}failover:`;
+  let database: TestDatabase;
+  let up: RedisCache;
+  let away: RedisCache;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    up = createRedisCache({ url: redisUrl, keyPrefix: prefix });
+    away = createRedisCache({
+      url: `redis://127.0.0.1:${await closedPort()}`,
+      keyPrefix: prefix,
+      connectTimeoutMs: 500,
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([up?.close(), away?.close()]);
+    await database?.close();
+  });
+
+  describe("while Redis answers", () => {
+    cacheContract(() => {
+      const clock = manualClock("2026-11-24T12:00:00Z");
+      const fallback = createPostgresCache(database.db, clock);
+      return {
+        cache: createFailoverCache({ primary: up, fallback, clock }),
+        advance: async (ms) => {
+          clock.advance(ms);
+          await advanceRedis(prefix, ms);
+        },
+      };
+    });
+  });
+
+  describe("while Redis is unreachable", () => {
+    cacheContract(() => {
+      const clock = manualClock("2026-11-24T12:00:00Z");
+      const fallback = createPostgresCache(database.db, clock);
+      return {
+        cache: createFailoverCache({ primary: away, fallback, clock }),
+        advance: clock.advance,
+      };
+    });
+  });
+});
 
 describe.runIf(redisUp)("redis cache (ioredis over TCP)", () => {
   const prefix = `${runPrefix}redis:`;

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HerokuClient } from "./client";
 import { HerokuApiError, HerokuBudgetError } from "./errors";
@@ -94,6 +95,42 @@ describe("HerokuClient against the simulator", () => {
     await expect(heroku.getAccount()).rejects.toMatchObject({ status: 503 });
     expect(heroku.requestCount).toBe(3);
     await fault(503, 0);
+  });
+
+  it("never sends a restart again once it may have reached Heroku; retries a refused connection", async () => {
+    // the simulator answers, but the answer is held until the client gives up (a lost answer)
+    const sent: string[] = [];
+    const lossy = client({
+      timeoutMs: 200,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        sent.push(`${init?.method} ${new URL(String(input)).pathname}`);
+        const signal = init?.signal;
+        if (init?.method === "DELETE" && signal) {
+          await new Promise((_, reject) => {
+            signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+          });
+        }
+        return response;
+      },
+    });
+    const error = await lossy.restartDyno("shop-prod", "web.2").catch((e: unknown) => e);
+    expect(error).toMatchObject({ id: "no_answer", retryable: false });
+    expect((error as HerokuApiError).userMessage).toMatch(/not sent again/);
+    expect(sent).toEqual(["DELETE /apps/shop-prod/dynos/web.2"]);
+    // reads that time out are still retried: repeating them is harmless
+    await expect(lossy.getAccount()).resolves.toMatchObject({ email: expect.any(String) });
+
+    // a refused connection never reached Heroku: the restart is retried, then gives up
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = client({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 2 });
+    await expect(refused.restartDyno("shop-prod", "web.2")).rejects.toMatchObject({
+      id: "network",
+    });
+    expect(refused.requestCount).toBe(3);
   });
 
   it("restarts a dyno, a process type and the whole app (202)", async () => {

@@ -45,7 +45,30 @@ type RequestOptions = {
   priority?: Priority;
   body?: unknown;
   range?: string;
+  /**
+   * Not to be repeated once it may have reached Heroku (a restart): after a timeout or a dropped
+   * connection it fails as "no_answer" instead of being sent again; a refused connection is retried.
+   */
+  once?: boolean;
 };
+
+/** Network errors that mean the request never left: repeating it cannot repeat its effect. */
+const NEVER_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+]);
+
+function neverSent(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause && depth < 5; depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && NEVER_SENT.has(code)) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 export type LogSessionRequest = {
   dyno?: string;
@@ -122,12 +145,16 @@ export class HerokuClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (cause) {
-        lastError = new HerokuApiError({
-          status: 0,
-          id: "network",
-          message: cause instanceof Error ? cause.message : String(cause),
-          cause,
-        });
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        if (options.once && !neverSent(cause)) {
+          throw new HerokuApiError({
+            status: 0,
+            id: "no_answer",
+            message: `no answer within ${this.timeoutMs / 1000} s (${reason}); it may have been carried out, so it is not sent again`,
+            cause,
+          });
+        }
+        lastError = new HerokuApiError({ status: 0, id: "network", message: reason, cause });
         if (attempt < this.maxRetries) {
           await this.sleep(this.backoffMs(attempt, undefined));
           continue;
@@ -236,16 +263,22 @@ export class HerokuClient {
 
   /** PLATFORM.md §2.5: 202 and the restart happens asynchronously. */
   async restartDyno(app: string, dyno: string): Promise<void> {
-    await this.send("DELETE", `/apps/${enc(app)}/dynos/${enc(dyno)}`, { priority: "restart" });
+    await this.send("DELETE", `/apps/${enc(app)}/dynos/${enc(dyno)}`, {
+      priority: "restart",
+      once: true,
+    });
   }
 
   /** Note the plural `formations` (PLATFORM.md §2.5). */
   async restartProcessType(app: string, type: string): Promise<void> {
-    await this.send("DELETE", `/apps/${enc(app)}/formations/${enc(type)}`, { priority: "restart" });
+    await this.send("DELETE", `/apps/${enc(app)}/formations/${enc(type)}`, {
+      priority: "restart",
+      once: true,
+    });
   }
 
   async restartApp(app: string): Promise<void> {
-    await this.send("DELETE", `/apps/${enc(app)}/dynos`, { priority: "restart" });
+    await this.send("DELETE", `/apps/${enc(app)}/dynos`, { priority: "restart", once: true });
   }
 
   createLogSession(app: string, request: LogSessionRequest = {}): Promise<HerokuLogSession> {

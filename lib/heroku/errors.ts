@@ -4,7 +4,10 @@ const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export class HerokuApiError extends Error {
   readonly status: number;
-  /** Heroku's error id: unauthorized, forbidden, not_found, rate_limit, ... ("network" when no answer). */
+  /**
+   * Heroku's error id: unauthorized, forbidden, not_found, rate_limit, ... ("network" when no
+   * answer; "no_answer" when a request that must not be repeated may have been carried out).
+   */
   readonly id: string;
   readonly requestId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
@@ -44,6 +47,8 @@ export class HerokuApiError extends Error {
         return this.message;
       case "network":
         return `Heroku's API could not be reached: ${this.message}`;
+      case "no_answer":
+        return `Heroku's API gave ${this.message}`;
       default:
         return `Heroku answered ${this.status} ${this.id}: ${this.message}`;
     }

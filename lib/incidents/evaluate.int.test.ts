@@ -3,7 +3,6 @@
 // simulator, the email side a local server speaking Resend's API to the real SDK.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { discoverApps } from "@/lib/apps/discover";
 import { createMemoryCache } from "@/lib/cache/memory";
 import { createPostgresCache } from "@/lib/cache/postgres";
 import { createRedisCache } from "@/lib/cache/redis";
@@ -12,66 +11,46 @@ import { createUpstashCache } from "@/lib/cache/upstash";
 import { manualClock } from "@/lib/clock";
 import { getConfig } from "@/lib/config";
 import type { Ctx } from "@/lib/context";
-import { systemActor } from "@/lib/context";
 import {
   actions,
-  apps,
   checks,
   incidentEvents,
   incidents,
   jobs,
   notifications,
   type Rule,
-  rules,
 } from "@/lib/db/schema";
-import { HerokuClient } from "@/lib/heroku/client";
-import { type RunningSimulator, startSimulator } from "@/lib/heroku/simulator";
-import { storeLines } from "@/lib/ingest/store";
+import type { HerokuClient } from "@/lib/heroku/client";
 import { createResendSender } from "@/lib/notify/channels/email-resend";
 import { deliverOutbox } from "@/lib/notify/outbox";
 import { requestRestart } from "@/lib/remediation";
-import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createTestUser, uniqueSuffix } from "@/lib/testing/factories";
-import { type ResendServer, startResendServer } from "@/lib/testing/resend-server";
+import type { TestDatabase } from "@/lib/testing/db";
+import {
+  type EvaluateWorld,
+  RESEND_TEST_KEY,
+  evaluateSettings as settings,
+  startEvaluateWorld,
+} from "@/lib/testing/evaluate-world";
+import { uniqueSuffix } from "@/lib/testing/factories";
+import type { ResendServer } from "@/lib/testing/resend-server";
+import { serviceUrl } from "@/lib/testing/services";
 import { startUpstashServer, type UpstashServer } from "@/lib/testing/upstash-server";
-import { type EvaluateSettings, evaluateRules } from "./evaluate";
+import { evaluateRules } from "./evaluate";
 
+let world: EvaluateWorld;
 let database: TestDatabase;
-let sim: RunningSimulator;
 let client: HerokuClient;
 let resend: ResendServer;
 let upstash: UpstashServer | undefined;
 let appId: string;
 
 const START = new Date("2026-11-24T12:00:00Z");
-const settings: EvaluateSettings = {
-  repeatIntervalSeconds: 300,
-  maxRepeatNotifications: 10,
-  dynoRestartCoolingSeconds: 300,
-  appRestartCoolingSeconds: 300,
-  maxRestartsPerHour: 3,
-  recipients: ["oncall@example.com"],
-  smsRecipients: [],
-  webhookEndpoints: [],
-  consoleUrl: "http://console.test",
-};
 
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
 
 beforeAll(async () => {
-  [database, sim, resend] = await Promise.all([
-    createTestDatabase(),
-    startSimulator({ clock: "manual", seed: 3, startAt: START }),
-    startResendServer({ apiKey: "re_test_key_123456" }),
-  ]);
-  client = new HerokuClient({ apiKey: sim.apiKey, baseUrl: sim.url, sleep: async () => {} });
-  await discoverApps({
-    ctx: ctxWith(createMemoryCache()),
-    input: { client, apiUrl: sim.url, demo: true },
-  });
-  const [shop] = await database.db.select().from(apps).where(eq(apps.name, "shop-prod"));
-  appId = shop?.id ?? "";
-  await createTestUser(database.db, { role: "admin" });
+  world = await startEvaluateWorld({ start: START });
+  ({ database, client, resend, appId } = world);
   try {
     upstash = await startUpstashServer({ redisUrl });
   } catch {
@@ -80,38 +59,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([database.close(), sim.close(), resend.close(), upstash?.close()]);
+  await Promise.all([world.close(), upstash?.close()]);
 });
 
 function ctxWith(cache: Cache, clock = manualClock(START)): Ctx {
-  return { db: database.db, cache, clock, actor: systemActor("evaluate") };
+  return world.ctxWith(cache, clock);
 }
 
-const r14 = (at: Date, dyno: string) =>
-  `${at.toISOString().replace("Z", "000+00:00")} heroku[${dyno}]: Error R14 (Memory quota exceeded)`;
-
-async function createRule(values: Partial<Rule> = {}): Promise<Rule> {
-  const [rule] = await database.db
-    .insert(rules)
-    .values({
-      name: `R14 on web ${uniqueSuffix()}`,
-      kind: "error_code",
-      appId,
-      dynoType: "web",
-      params: { code: "R14", leastCount: 3, windowSeconds: 300 },
-      channels: ["email"],
-      recipients: [],
-      action: "restart_dyno",
-      ...values,
-    })
-    .returning();
-  if (!rule) throw new Error("no rule");
-  return rule;
-}
-
-async function cleanUp(rule: Rule) {
-  await database.db.update(rules).set({ enabled: false }).where(eq(rules.id, rule.id));
-}
+const storeR14 = (dyno: string, now: Date, secondsAgo: number[]) =>
+  world.storeR14(dyno, now, secondsAgo);
+const createRule = (values: Partial<Rule> = {}) => world.createRule(values);
+const cleanUp = (rule: Rule) => world.cleanUp(rule);
 
 describe("evaluateRules", () => {
   it("opens one incident for an R14 burst, queues one email, restarts the dyno once, and resolves with a notice", async () => {
@@ -119,10 +77,7 @@ describe("evaluateRules", () => {
     const ctx = ctxWith(createMemoryCache(clock), clock);
     const rule = await createRule();
     const now = clock.now();
-    await storeLines(database.db, {
-      appId,
-      lines: [10, 40, 70, 100].map((s) => r14(new Date(now.getTime() - s * 1000), "web.2")),
-    });
+    await storeR14("web.2", now, [10, 40, 70, 100]);
 
     const nextWeek = new Date(now.getTime() + 7 * 86_400_000);
     await database.db
@@ -169,7 +124,7 @@ describe("evaluateRules", () => {
 
     // delivery: the real Resend SDK against the local Resend server, idempotency key included
     const sender = createResendSender({
-      apiKey: "re_test_key_123456",
+      apiKey: RESEND_TEST_KEY,
       from: "Dyno Monitor <alerts@example.com>",
       baseUrl: resend.url,
     });
@@ -209,10 +164,7 @@ describe("evaluateRules", () => {
       dyno: "web.1",
       params: { code: "R14", leastCount: 2, windowSeconds: 600, forSeconds: 120 },
     });
-    await storeLines(database.db, {
-      appId,
-      lines: [20, 30].map((s) => r14(new Date(clock.now().getTime() - s * 1000), "web.1")),
-    });
+    await storeR14("web.1", clock.now(), [20, 30]);
     expect(await evaluateRules(ctx, { restarter: client, settings })).toMatchObject({
       opened: 1,
       notices: 0,
@@ -275,10 +227,7 @@ describe("evaluateRules", () => {
     const clock = manualClock(new Date(START.getTime() + 2 * 3600_000));
     const ctx = ctxWith(createMemoryCache(clock), clock);
     const rule = await createRule({ action: "none", dynoType: "web", recipients: ["a@b.co"] });
-    await storeLines(database.db, {
-      appId,
-      lines: [5, 6, 7].map((s) => r14(new Date(clock.now().getTime() - s * 1000), "web.1")),
-    });
+    await storeR14("web.1", clock.now(), [5, 6, 7]);
     await evaluateRules(ctx, { restarter: client, settings });
     const summary = await deliverOutbox(ctx, { email: null });
     expect(summary.held).toBeGreaterThanOrEqual(1);
@@ -320,10 +269,7 @@ describe("two evaluators at once on the same breach", () => {
     // shop-prod runs web.1 and web.2
     const dyno = `web.${1 + (caches.findIndex(([n]) => n === _) % 2)}`;
     const rule = await createRule({ dyno, dynoType: "web" });
-    await storeLines(database.db, {
-      appId,
-      lines: [3, 4, 5, 6].map((s) => r14(new Date(base.getTime() - s * 1000), dyno)),
-    });
+    await storeR14(dyno, base, [3, 4, 5, 6]);
     // two instances: same database and cache, each its own context
     const [a, b] = await Promise.all([
       evaluateRules(ctxWith(cache, clock), { restarter: client, settings }),

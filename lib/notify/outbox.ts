@@ -22,6 +22,11 @@ import type {
 /** Attempts before a retryable failure becomes final. */
 export const MAX_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
+/**
+ * A batch starts sends only this long after its claim: a send started last (sender deadlines are at
+ * most 15 s) ends before the claim does, so no other deliverer can take a row and send it again.
+ */
+const SEND_WINDOW_SECONDS = LEASE_SECONDS / 2;
 
 export type Enqueue = {
   incidentId: string | null;
@@ -118,10 +123,21 @@ export type DeliverOptions = {
   limit?: number;
 };
 
-export type DeliverSummary = { sent: number; held: number; retrying: number; failed: number };
+export type DeliverSummary = {
+  sent: number;
+  held: number;
+  retrying: number;
+  failed: number;
+  /** Claimed but not tried: the batch's send window was over (a slow provider); next run. */
+  deferred: number;
+};
 
-async function claim(db: Executor, now: Date, limit: number): Promise<Notification[]> {
-  const leaseUntil = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
+async function claim(
+  db: Executor,
+  now: Date,
+  leaseUntil: string,
+  limit: number,
+): Promise<Notification[]> {
   const ids = await queryRows<{ id: string }>(
     db,
     sql`update notifications set lease_until = ${leaseUntil}::timestamptz
@@ -149,10 +165,27 @@ async function claim(db: Executor, now: Date, limit: number): Promise<Notificati
 /** Sends what is due; each row ends sent, held, retrying later or failed, with its reason. */
 export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<DeliverSummary> {
   const now = ctx.clock.now();
-  const rows = await claim(ctx.db, now, options.limit ?? 50);
-  const summary: DeliverSummary = { sent: 0, held: 0, retrying: 0, failed: 0 };
+  const leaseUntil = new Date(now.getTime() + LEASE_SECONDS * 1000).toISOString();
+  const rows = await claim(ctx.db, now, leaseUntil, options.limit ?? 50);
+  const summary: DeliverSummary = { sent: 0, held: 0, retrying: 0, failed: 0, deferred: 0 };
   let webhookTargets: WebhookTarget[] | undefined;
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
+    if (ctx.clock.now().getTime() - now.getTime() > SEND_WINDOW_SECONDS * 1000) {
+      const rest = rows.slice(index).map((r) => r.id);
+      // only rows still under this batch's claim go back in line
+      await ctx.db
+        .update(notifications)
+        .set({ leaseUntil: null })
+        .where(
+          and(
+            inArray(notifications.id, rest),
+            eq(notifications.status, "pending"),
+            eq(notifications.leaseUntil, new Date(leaseUntil)),
+          ),
+        );
+      summary.deferred = rest.length;
+      break;
+    }
     const done = (set: Partial<Notification>) =>
       ctx.db
         .update(notifications)
@@ -242,11 +275,12 @@ export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<
       });
       summary.sent++;
     } else if (result.retryable && attempts < MAX_ATTEMPTS) {
+      // from the failure, not from the batch's start: a slow batch must not shorten the wait
       const wait = backoffSeconds(attempts, result.retryAfterSeconds);
       await done({
         attempts,
         lastError: result.error.slice(0, 500),
-        nextAttemptAt: new Date(now.getTime() + wait * 1000),
+        nextAttemptAt: new Date(ctx.clock.now().getTime() + wait * 1000),
       });
       summary.retrying++;
     } else {

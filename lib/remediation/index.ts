@@ -16,6 +16,7 @@ import {
   type RuleAction,
   type RuleKind,
 } from "@/lib/db/schema";
+import { HerokuApiError } from "@/lib/heroku/errors";
 import { requestJobSoon } from "@/lib/jobs/due";
 
 export type RestartKind = Exclude<RuleAction, "none">;
@@ -228,9 +229,19 @@ export async function requestRestart(
       await client.restartProcessType(request.appName, target);
     else await client.restartApp(request.appName);
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // no answer: it may have restarted, so the cooling period stands and nothing is sent again
+    if (error instanceof HerokuApiError && error.id === "no_answer") {
+      const reason = `Heroku did not answer the restart request: ${message}. Not repeated before the cooling period ends.`;
+      return {
+        status: "failed",
+        reason,
+        action: await record(ctx, request, target, "failed", reason, before),
+      };
+    }
     // the restart did not happen: let the next evaluation try again
     await ctx.cache.delete(key);
-    const reason = `Heroku refused the restart: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = `Heroku refused the restart: ${message}`;
     return {
       status: "failed",
       reason,

@@ -1,7 +1,8 @@
 // A local stand-in for Resend's `POST /emails`, for tests: it checks the request the way Resend does
 // (bearer key, required fields, Idempotency-Key) and answers the way Resend does, errors included
 // (`{ statusCode, message, name }`, https://resend.com/docs/api-reference/errors). It records every
-// accepted email and can be told to fail the next requests with 429 or 5xx.
+// accepted email and can be told to fail the next requests with 429 or 5xx, or to never answer
+// them (with or without taking the email: a timeout the sender cannot tell apart).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -35,15 +36,24 @@ export type ReceivedRequest = {
 
 export type FailureStatus = 429 | 500 | 502 | 503;
 
+/**
+ * How a request fails: an HTTP error, or no answer at all. "hang" takes nothing; "hang-after-accept"
+ * takes the email (and its idempotency key) and then never answers, as when an answer is lost.
+ */
+export type Failure = FailureStatus | "hang" | "hang-after-accept";
+
 export type ResendServer = {
   /** Base URL for `new Resend(key, { baseUrl })`, e.g. http://127.0.0.1:41234 */
   url: string;
   /** Accepted emails, once each (an idempotent replay is not recorded again). */
   received: ReceivedEmail[];
-  /** Every request, failed ones included, in arrival order. */
+  /** Every request, failed ones included, in arrival order (status 0: never answered). */
   requests: ReceivedRequest[];
-  /** The next `n` requests to POST /emails fail with `status` (after the key check). */
-  failNext(n: number, status?: FailureStatus): void;
+  /**
+   * The next `n` requests to POST /emails fail (after the key check); a 429 carries
+   * `Retry-After: retryAfter` (default "1").
+   */
+  failNext(n: number, failure?: Failure, options?: { retryAfter?: string }): void;
   close(): Promise<void>;
 };
 
@@ -139,7 +149,7 @@ function headerMap(req: IncomingMessage): Record<string, string> {
 export async function startResendServer(options: { apiKey: string }): Promise<ResendServer> {
   const received: ReceivedEmail[] = [];
   const requests: ReceivedRequest[] = [];
-  const failures: FailureStatus[] = [];
+  const failures: { failure: Failure; retryAfter: string }[] = [];
   const byKey = new Map<string, { body: string; id: string }>();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -154,7 +164,9 @@ export async function startResendServer(options: { apiKey: string }): Promise<Re
       replayed: false,
     };
     requests.push(entry);
+    let silent = false;
     const answer = (status: number, body: unknown, headers?: Record<string, string>) => {
+      if (silent) return;
       entry.status = status;
       sendJson(res, status, body, headers);
     };
@@ -181,8 +193,11 @@ export async function startResendServer(options: { apiKey: string }): Promise<Re
       if (!safeEqual(token, options.apiKey)) {
         throw new ResendHttpError(403, "invalid_api_key", "API key is invalid");
       }
-      const failure = failures.shift();
-      if (failure) {
+      const next = failures.shift();
+      if (next?.failure === "hang") return;
+      if (next?.failure === "hang-after-accept") silent = true;
+      else if (next) {
+        const { failure, retryAfter } = next;
         const [name, message] = FAILURES[failure];
         throw new ResendHttpError(
           failure,
@@ -190,10 +205,10 @@ export async function startResendServer(options: { apiKey: string }): Promise<Re
           message,
           failure === 429
             ? {
-                "retry-after": "1",
+                "retry-after": retryAfter,
                 "ratelimit-limit": "2",
                 "ratelimit-remaining": "0",
-                "ratelimit-reset": "1",
+                "ratelimit-reset": retryAfter,
               }
             : {},
         );
@@ -289,8 +304,9 @@ export async function startResendServer(options: { apiKey: string }): Promise<Re
     url: `http://127.0.0.1:${port}`,
     received,
     requests,
-    failNext(n, status = 500) {
-      for (let i = 0; i < n; i++) failures.push(status);
+    failNext(n, failure = 500, failOptions = {}) {
+      const retryAfter = failOptions.retryAfter ?? "1";
+      for (let i = 0; i < n; i++) failures.push({ failure, retryAfter });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

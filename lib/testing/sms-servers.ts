@@ -1,6 +1,6 @@
 // Local stand-ins for the two SMS APIs, for tests. Each checks a request the way its provider does
 // and answers the way its provider does, errors included, records what it accepted, and can be
-// told to fail the next requests with 429 or 5xx.
+// told to fail the next requests with 429 or 5xx, or to never answer them.
 //
 // Infobip (POST /sms/3/messages, "Authorization: App <key>", JSON): a missing or wrong key is 401
 // { requestError: { serviceException: { messageId: "UNAUTHORIZED", text: "Invalid login details" } } };
@@ -18,6 +18,8 @@ import type { AddressInfo } from "node:net";
 import { BodyTooLargeError, readBody, safeEqual, sendJson } from "@/lib/heroku/simulator/http";
 
 export type SmsFailureStatus = 429 | 500 | 502 | 503;
+/** An HTTP error, or "hang": the request is held open and never answered (nothing is sent). */
+export type SmsFailure = SmsFailureStatus | "hang";
 
 export type ReceivedSms = {
   /** The id answered to the client (Infobip messageId, Twilio sid). */
@@ -40,14 +42,14 @@ export type SmsServer = {
   url: string;
   /** Messages the provider took (a rejected destination is not recorded here). */
   received: ReceivedSms[];
-  /** Every request, failed ones included, in arrival order. */
+  /** Every request, failed ones included, in arrival order (status 0: never answered). */
   requests: SmsRequestRecord[];
-  /** The next `n` send requests fail with `status` (after the credential check). */
-  failNext(n: number, status?: SmsFailureStatus, options?: { retryAfter?: string }): void;
+  /** The next `n` send requests fail (after the credential check). */
+  failNext(n: number, failure?: SmsFailure, options?: { retryAfter?: string }): void;
   close(): Promise<void>;
 };
 
-type Failure = { status: SmsFailureStatus; retryAfter?: string };
+type Failure = { status: SmsFailure; retryAfter?: string };
 
 class HttpAnswer extends Error {
   constructor(
@@ -143,6 +145,7 @@ export async function startInfobipServer(options: { apiKey: string }): Promise<S
         throw new HttpAnswer(401, infobipError("UNAUTHORIZED", "Invalid login details"));
       }
       const failure = failures.shift();
+      if (failure?.status === "hang") return;
       if (failure) {
         const [messageId, text] = INFOBIP_FAILURES[failure.status];
         throw new HttpAnswer(
@@ -355,6 +358,7 @@ export async function startTwilioServer(options: {
         throw new HttpAnswer(405, twilioError(405, 20004, "Method not allowed"));
       }
       const failure = failures.shift();
+      if (failure?.status === "hang") return;
       if (failure) {
         const [code, message] = TWILIO_FAILURES[failure.status];
         throw new HttpAnswer(
