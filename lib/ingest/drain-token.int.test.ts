@@ -17,6 +17,7 @@ import { testCtx } from "@/lib/testing/factories";
 import { receiveDrainRequest } from "./drain";
 import { findDrainByCredentials, forgetDrain, newDrainSecret } from "./drain-token";
 import { drainUrl, enableDrain, revokeOldDrainToken } from "./drains-service";
+import { getIngestHealth } from "./queries";
 
 const APP_URL = "http://127.0.0.1:9";
 let database: TestDatabase;
@@ -219,6 +220,9 @@ describe("revoke the old token now", () => {
     const old = await rotate("billing-api");
     const current = await rotate("billing-api");
     expect(await post(old)).toBe(204); // within its grace, and now cached by the route
+    const id = await appId("billing-api");
+    const until = (await getIngestHealth({ db: database.db })).get(id)?.oldTokenUntil;
+    expect(Date.parse(until ?? "") - Date.now()).toBeGreaterThan(9 * 60_000);
     const result = await revokeOldDrainToken({
       ctx: testCtx(database.db, { actor: admin }),
       input: { app: "billing-api" },
@@ -226,6 +230,7 @@ describe("revoke the old token now", () => {
     expect(result).toEqual({ revoked: 1 });
     expect(await post(old)).toBe(401);
     expect(await post(current)).toBe(204);
+    expect((await getIngestHealth({ db: database.db })).get(id)?.oldTokenUntil).toBeNull();
     const [audit] = await listAuditEvents(database.db, {
       action: "drain.old_token_revoked",
       limit: 1,
