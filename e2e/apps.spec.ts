@@ -77,6 +77,7 @@ test.describe("apps of the demo account", () => {
   test("an admin rotates an app's log drain, sees the heroku drains:add command once, and revokes the old token", async ({
     page,
   }) => {
+    test.setTimeout(90_000);
     await signInAsAdmin(page, "/apps/shop-staging");
     const intake = page.getByRole("region", { name: "Log intake" });
     await expect(intake.getByText("log drain (push)", { exact: true })).toBeVisible({
