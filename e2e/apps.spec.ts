@@ -74,19 +74,30 @@ test.describe("apps of the demo account", () => {
     ).toBeVisible();
   });
 
-  test("an admin rotates an app's log drain and sees the heroku drains:add command once", async ({
+  test("an admin rotates an app's log drain, sees the heroku drains:add command once, and revokes the old token", async ({
     page,
   }) => {
+    test.setTimeout(90_000);
     await signInAsAdmin(page, "/apps/shop-staging");
     const intake = page.getByRole("region", { name: "Log intake" });
     await expect(intake.getByText("log drain (push)", { exact: true })).toBeVisible({
       timeout: 30_000,
     });
     await intake.getByRole("button", { name: "Rotate the log drain of shop-staging" }).click();
+    // the secret travels as URL credentials (Basic auth), never in the path
     await expect(
       intake.getByText(
-        /^heroku drains:add http:\/\/localhost:\d+\/api\/drains\/[0-9a-f-]{36}\.\S+ -a shop-staging$/,
+        /^heroku drains:add http:\/\/drain:[\w-]+@localhost:\d+\/api\/drains\/[0-9a-f-]{36} -a shop-staging$/,
       ),
+    ).toBeVisible();
+    // the replaced URL lives out a grace period unless an admin stops it
+    await intake.getByRole("button", { name: "Revoke old token now" }).click();
+    await expect(
+      intake.getByText("The old drain URL of shop-staging no longer works."),
+    ).toBeVisible();
+    await page.goto("/activity");
+    await expect(
+      page.getByRole("row", { name: /revoked the old log drain token of shop-staging/ }),
     ).toBeVisible();
   });
 });

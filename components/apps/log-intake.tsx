@@ -33,7 +33,9 @@ export function EnableDrainButton({
         <div className="space-y-1 text-sm">
           <FormMessage
             ok
-            message="Drain added through the Heroku API. Its URL holds a secret: it is shown this once."
+            message={`Drain added through the Heroku API. Its URL holds a secret: it is shown this once.${
+              hasDrain ? " The previous URL keeps working for 10 minutes, then stops." : ""
+            }`}
           />
           <p>
             To add it yourself elsewhere:{" "}

@@ -115,7 +115,13 @@ describe.skipIf(!installed)("the official Heroku CLI against the simulator", () 
     expect(result.code).toBe(0);
     expect(`${result.stdout}${result.stderr}`).toMatch(/Successfully added drain/);
     const drains = await api().listLogDrains("shop-prod");
-    expect(drains.map((d) => d.url)).toContain(url);
+    // Heroku hides the URL's credentials once the drain is added (PLATFORM.md §6.1)
+    expect(drains.map((d) => d.url)).toContain(
+      "https://user:***@monitor.example.com/api/drains/shop-prod",
+    );
+    const listed = await heroku(["drains", "-a", "shop-prod"]);
+    expect(listed.stdout).toContain("monitor.example.com/api/drains/shop-prod");
+    expect(listed.stdout).not.toContain("user:pass");
   });
 
   it("a wrong key gets the CLI's own invalid-token message", async () => {

@@ -1,51 +1,23 @@
-// The push path: Heroku's HTTPS log drain (PLATFORM.md §6). The URL carries our own per-app token
-// `<drain id>.<secret>`; the secret is stored hashed and compared in constant time. A batch is
-// stored with its Logplex-Frame-Id, so a retried batch is stored once; concurrent batches share
-// one atomic write (drain-writer.ts).
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
+// The push path: Heroku's HTTPS log drain (PLATFORM.md §6). The URL carries our own per-app secret
+// as credentials (drain-token.ts checks it). A batch is stored with its Logplex-Frame-Id, so a
+// retried batch is stored once; concurrent batches share one atomic write (drain-writer.ts).
 import type { Ctx } from "@/lib/context";
-import { type Drain, drains } from "@/lib/db/schema";
+import type { Drain } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { parseDrainBody } from "@/lib/logs/parse-drain-body";
 import { classifyLines } from "./classify";
+import { drainCredentials, findDrainByCredentials } from "./drain-token";
 import { submitDrainBatch } from "./drain-writer";
 import { dynoSizes } from "./store";
 
+export { newDrainSecret } from "./drain-token";
+
 export const MAX_DRAIN_BODY_BYTES = 10 * 1024 * 1024;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const hashSecret = (secret: string) => createHash("sha256").update(secret).digest("hex");
-
-export function newDrainSecret(): { secret: string; hash: string } {
-  const secret = randomBytes(24).toString("base64url");
-  return { secret, hash: hashSecret(secret) };
-}
-
-// Heroku posts a batch every few hundred milliseconds per app: the drain row and the dyno sizes are
-// read once a few seconds, not once a batch. Rotating a token forgets the cached row at once in
-// this process; other instances see the new token within DRAIN_CACHE_MS.
-const DRAIN_CACHE_MS = 5_000;
+// Heroku posts a batch every few hundred milliseconds per app: the dyno sizes are read once a
+// minute, not once a batch (the drain row's cache is in drain-token.ts).
 const SIZES_CACHE_MS = 60_000;
-const drainCache = new Map<string, { drain: Drain; until: number }>();
 const sizesCache = new Map<string, { sizes: Map<string, string>; until: number }>();
-
-async function drainById(db: Ctx["db"], id: string): Promise<Drain | null> {
-  const cached = drainCache.get(id);
-  if (cached && cached.until > performance.now()) return cached.drain;
-  const [drain] = await db.select().from(drains).where(eq(drains.id, id));
-  if (!drain) {
-    drainCache.delete(id);
-    return null;
-  }
-  drainCache.set(id, { drain, until: performance.now() + DRAIN_CACHE_MS });
-  return drain;
-}
-
-/** Drops a drain's cached row (its token changed or it was removed). */
-export function forgetDrain(id: string): void {
-  drainCache.delete(id);
-}
 
 async function dynoSizesOf(db: Ctx["db"], appId: string): Promise<Map<string, string>> {
   const cached = sizesCache.get(appId);
@@ -53,22 +25,6 @@ async function dynoSizesOf(db: Ctx["db"], appId: string): Promise<Map<string, st
   const sizes = await dynoSizes(db, appId);
   sizesCache.set(appId, { sizes, until: performance.now() + SIZES_CACHE_MS });
   return sizes;
-}
-
-/** The drain whose token this is, or null; the secret comparison takes constant time. */
-export async function findDrainByToken(
-  db: Ctx["db"],
-  token: string | undefined,
-): Promise<Drain | null> {
-  if (typeof token !== "string") return null;
-  const dot = token.indexOf(".");
-  const id = dot === -1 ? "" : token.slice(0, dot);
-  if (!UUID.test(id)) return null;
-  const drain = await drainById(db, id);
-  if (!drain) return null;
-  const given = Buffer.from(hashSecret(token.slice(dot + 1)), "hex");
-  const stored = Buffer.from(drain.tokenHash, "hex");
-  return given.length === stored.length && timingSafeEqual(given, stored) ? drain : null;
 }
 
 export type DrainBatchResult = {
@@ -100,7 +56,7 @@ async function readBody(request: Request): Promise<Uint8Array> {
   return Buffer.concat(parts);
 }
 
-/** Handles one POST from Heroku's Logplex to /api/drains/<token>. */
+/** Handles one POST from Heroku's Logplex to /api/drains/<drain id> (or the older <id>.<secret>). */
 export async function receiveDrainRequest({
   ctx,
   token,
@@ -112,7 +68,10 @@ export async function receiveDrainRequest({
 }): Promise<DrainBatchResult> {
   let drain: Drain | null;
   try {
-    drain = await findDrainByToken(ctx.db, token);
+    drain = await findDrainByCredentials(
+      ctx,
+      drainCredentials(token, request.headers.get("authorization")),
+    );
   } catch (cause) {
     throw new AppError("unavailable", "The log store is unavailable; Heroku will retry.", {
       cause,

@@ -53,14 +53,18 @@ describe("ensureDemoDrains", () => {
       expect(added).toBe(before.length);
       for (const row of before) {
         const [now] = await database.db.select().from(drains).where(eq(drains.id, row.id));
-        // the same row with a new token (the old secret is not kept, so it cannot be reused)
+        // the same row with a new token; the old one only lives out its grace period
         expect(now?.tokenHash).not.toBe(row.tokenHash);
+        expect(now?.previousTokenHash).toBe(row.tokenHash);
       }
       const apps = await second.client.listApps();
       for (const app of apps) {
         const onHeroku = await second.client.listLogDrains(app.name);
+        // the secret travels as URL credentials, which Heroku no longer shows
         expect(onHeroku.map((d) => d.url)).toEqual([
-          expect.stringMatching(/^http:\/\/127\.0\.0\.1:9\/console\/api\/drains\/[0-9a-f-]{36}\./),
+          expect.stringMatching(
+            /^http:\/\/drain:\*\*\*@127\.0\.0\.1:9\/console\/api\/drains\/[0-9a-f-]{36}$/,
+          ),
         ]);
       }
       expect(await ensureDemoDrains({ ...second, appUrl: APP_URL })).toBe(0);

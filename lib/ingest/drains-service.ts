@@ -1,22 +1,33 @@
-// Setting up the push path: a per-app drain token, and the drain added through the Platform API.
-import { and, eq } from "drizzle-orm";
+// Setting up the push path: a per-app drain secret, and the drain added through the Platform API.
+import { and, eq, gt, inArray, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "@/lib/audit";
 import type { Ctx } from "@/lib/context";
 import { apps, drains } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import type { HerokuClient } from "@/lib/heroku/client";
-import { forgetDrain, newDrainSecret } from "./drain";
+import { DRAIN_TOKEN_GRACE_MS, forgetDrain, newDrainSecret } from "./drain-token";
 
-export const drainUrl = (appUrl: string, drainId: string, secret: string) =>
-  `${appUrl.replace(/\/+$/, "")}/api/drains/${drainId}.${secret}`;
+/**
+ * The drain URL with its secret as credentials (`https://drain:<secret>@host/api/drains/<id>`):
+ * Logplex sends them as Basic auth (PLATFORM.md §6.1), so no request path or router log line
+ * carries the secret, and Heroku hides them in `heroku drains`.
+ */
+export function drainUrl(appUrl: string, drainId: string, secret: string): string {
+  const url = new URL(`${appUrl.replace(/\/+$/, "")}/api/drains/${drainId}`);
+  url.username = "drain";
+  url.password = secret;
+  return url.toString();
+}
 
 /** The exact command a user runs to add the drain themselves. */
 export const drainAddCommand = (url: string, app: string) => `heroku drains:add ${url} -a ${app}`;
 
 /**
- * Creates (or rotates) the app's drain token and adds the drain on Heroku; a previous drain of
- * ours is removed once the new one is in place. Returns the drain URL (shown once).
+ * Creates (or rotates) the app's drain secret and adds the drain on Heroku; a previous drain of
+ * ours is removed once the new one is in place, and its secret keeps working for
+ * DRAIN_TOKEN_GRACE_MS so batches Logplex has in flight still land. Returns the drain URL (shown
+ * once).
  */
 export async function enableDrain({
   ctx,
@@ -33,7 +44,12 @@ export async function enableDrain({
   const [row] = existing
     ? await ctx.db
         .update(drains)
-        .set({ tokenHash: hash, rotatedAt: now })
+        .set({
+          tokenHash: hash,
+          previousTokenHash: existing.tokenHash,
+          previousTokenExpiresAt: new Date(now.getTime() + DRAIN_TOKEN_GRACE_MS),
+          rotatedAt: now,
+        })
         .where(eq(drains.id, existing.id))
         .returning()
     : await ctx.db
@@ -63,8 +79,8 @@ export async function enableDrain({
 /**
  * Demo mode: every demo app sends its logs to this console through a drain. The embedded simulator
  * starts empty on every boot while our drain rows persist, so an app whose drain the simulator no
- * longer has gets a new one (its token rotated: the old secret is not kept). Returns how many
- * drains were added.
+ * longer has gets a new one (its secret rotated, as from the App page). Returns how many drains
+ * were added.
  */
 export async function ensureDemoDrains({
   ctx,
@@ -117,4 +133,54 @@ export async function enableDrainForApp({
     input: { appId: app.id, appName: app.name, appUrl },
   });
   return { url, command: drainAddCommand(url, app.name) };
+}
+
+export const revokeOldDrainTokenSchema = z.object({
+  app: z.string().min(1, { error: "Name the app." }),
+});
+
+/**
+ * "Revoke old token now" (a leaked token): the secret a rotation replaced stops working at once,
+ * without waiting for its grace period. Immediate in this process; other instances drop their
+ * cached row within DRAIN_CACHE_MS.
+ */
+export async function revokeOldDrainToken({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: z.infer<typeof revokeOldDrainTokenSchema>;
+}): Promise<{ revoked: number }> {
+  const now = ctx.clock.now();
+  const live = await ctx.db
+    .select({ id: drains.id })
+    .from(drains)
+    .innerJoin(apps, eq(apps.id, drains.appId))
+    .where(
+      and(
+        eq(apps.name, input.app),
+        isNotNull(drains.previousTokenHash),
+        gt(drains.previousTokenExpiresAt, now),
+      ),
+    );
+  if (live.length === 0) {
+    throw new AppError(
+      "conflict",
+      `The log drain of ${input.app} has no old token left: it has expired or was revoked.`,
+    );
+  }
+  const ids = live.map((row) => row.id);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(drains)
+      .set({ previousTokenHash: null, previousTokenExpiresAt: null })
+      .where(inArray(drains.id, ids));
+    await recordAudit(tx, ctx.actor, {
+      action: "drain.old_token_revoked",
+      target: input.app,
+      at: now,
+    });
+  });
+  for (const id of ids) forgetDrain(id);
+  return { revoked: ids.length };
 }

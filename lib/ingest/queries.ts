@@ -19,6 +19,8 @@ export type IngestHealth = {
   badFrames: number;
   droppedByHeroku: number;
   lastError: string | null;
+  /** Drain: until when the secret replaced by the last rotation still works; null when it does not. */
+  oldTokenUntil: string | null;
 };
 
 /** Per app id: how its logs reach us and how well. */
@@ -26,9 +28,8 @@ export async function getIngestHealth(
   options: { db?: Executor; now?: Date } = {},
 ): Promise<Map<string, IngestHealth>> {
   const db = options.db ?? getDb();
-  const since = new Date(
-    (options.now ?? new Date()).getTime() - LINES_PER_MINUTE_WINDOW_MINUTES * 60_000,
-  );
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - LINES_PER_MINUTE_WINDOW_MINUTES * 60_000);
   const [drainRows, sourceRows, recent] = await Promise.all([
     db.select().from(drains),
     db.select().from(logSources),
@@ -52,6 +53,7 @@ export async function getIngestHealth(
       badFrames: 0,
       droppedByHeroku: 0,
       lastError: source.lastError ?? current?.lastError ?? null,
+      oldTokenUntil: null,
     });
   }
   for (const drain of drainRows) {
@@ -65,6 +67,12 @@ export async function getIngestHealth(
       badFrames: drain.badFrames,
       droppedByHeroku: drain.droppedByHeroku,
       lastError: null,
+      oldTokenUntil:
+        drain.previousTokenHash &&
+        drain.previousTokenExpiresAt &&
+        drain.previousTokenExpiresAt > now
+          ? drain.previousTokenExpiresAt.toISOString()
+          : null,
     });
   }
   return health;

@@ -49,6 +49,7 @@ const actionLabels: Record<string, string> = {
   "webhook.test": "sent a test to the webhook",
   "drain.added": "added the log drain of",
   "drain.rotated": "rotated the log drain of",
+  "drain.old_token_revoked": "revoked the old log drain token of",
 };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };

@@ -174,7 +174,7 @@ export const logSources = pgTable(
   ],
 );
 
-/** HTTPS log drains: our per-app secret in the URL, and what arrived through it. */
+/** HTTPS log drains: our per-app secret (URL credentials), and what arrived through it. */
 export const drains = pgTable(
   "drains",
   {
@@ -182,8 +182,11 @@ export const drains = pgTable(
     appId: uuid("app_id")
       .notNull()
       .references(() => apps.id, { onDelete: "cascade" }),
-    /** sha256 of the secret half of the drain URL's token (`<drain id>.<secret>`). */
+    /** sha256 of the drain URL's secret (its password, or the path's `<drain id>.<secret>`). */
     tokenHash: text("token_hash").notNull(),
+    /** The secret a rotation replaced keeps working until previousTokenExpiresAt (grace). */
+    previousTokenHash: text("previous_token_hash"),
+    previousTokenExpiresAt: timestamp("previous_token_expires_at", { withTimezone: true }),
     herokuDrainId: text("heroku_drain_id"),
     herokuDrainToken: text("heroku_drain_token"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -354,6 +354,8 @@ describe("errors", () => {
 describe("log drains", () => {
   it("adds, finds by id, url or token, refuses a duplicate URL, and removes a drain", async () => {
     const url = "https://user:pass@monitor.example.com/api/drains/shop-prod";
+    // PLATFORM.md §6.1: Heroku hides a drain URL's credentials once it is added
+    const shown = "https://user:***@monitor.example.com/api/drains/shop-prod";
     const added = await call(sim, "POST", "/apps/shop-prod/log-drains", { body: { url } });
     expect(added.status).toBe(201);
     const drain = z
@@ -365,11 +367,15 @@ describe("log drains", () => {
         app: ref,
       })
       .parse(added.json);
-    expect(drain.url).toBe(url);
-    for (const key of [drain.id, encodeURIComponent(url), drain.token]) {
+    expect(drain.url).toBe(shown);
+    expect(JSON.stringify(added.json)).not.toContain("pass");
+    for (const key of [drain.id, encodeURIComponent(url), encodeURIComponent(shown), drain.token]) {
       const found = await call(sim, "GET", `/apps/shop-prod/log-drains/${key}`);
-      expect(found.json).toMatchObject({ id: drain.id });
+      expect(found.json).toMatchObject({ id: drain.id, url: shown });
     }
+    const listed = await call(sim, "GET", "/apps/shop-prod/log-drains");
+    expect(listed.json).toEqual([expect.objectContaining({ id: drain.id, url: shown })]);
+    expect(JSON.stringify(listed.json)).not.toContain("pass");
     const again = await call(sim, "POST", "/apps/shop-prod/log-drains", { body: { url } });
     expect(again.status).toBe(422);
     expect(again.json).toMatchObject({ id: "invalid_params" });
@@ -379,7 +385,7 @@ describe("log drains", () => {
     expect(bad.status).toBe(422);
     const removed = await call(sim, "DELETE", `/apps/shop-prod/log-drains/${drain.token}`);
     expect(removed.status).toBe(200);
-    expect(removed.json).toMatchObject({ id: drain.id, url });
+    expect(removed.json).toMatchObject({ id: drain.id, url: shown });
     expect((await call(sim, "GET", "/apps/shop-prod/log-drains")).json).toEqual([]);
   });
 });

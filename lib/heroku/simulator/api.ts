@@ -34,6 +34,7 @@ import {
   featureJson,
   formationJson,
   releaseJson,
+  shownDrainUrl,
 } from "./serialize";
 import type { Dyno, Formation, SimApp, World } from "./world";
 
@@ -451,7 +452,7 @@ const routes: Route[] = [
 
 function findDrain(app: SimApp, key: string) {
   const drain = [...app.drains.values()].find(
-    (d) => d.id === key || d.url === key || d.token === key,
+    (d) => d.id === key || d.url === key || shownDrainUrl(d.url) === key || d.token === key,
   );
   if (!drain) throw notFound("Couldn't find that log drain.");
   return drain;

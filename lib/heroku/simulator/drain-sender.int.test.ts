@@ -106,12 +106,16 @@ describe("drain delivery", () => {
     );
   });
 
-  it("sends Basic auth from the URL's credentials and strips them from the request", async () => {
+  it("sends Basic auth from the URL's credentials, strips them from the request and never shows them", async () => {
     const sim = await simulator();
     const drainHost = await receiver();
     const url = `http://drain-user:s3cr%40t@127.0.0.1:${drainHost.port}/api/drains/staging?token=abc`;
     const drain = await addDrain(sim, "shop-staging", url);
-    expect(drain.url).toBe(url);
+    const shown = `http://drain-user:***@127.0.0.1:${drainHost.port}/api/drains/staging?token=abc`;
+    expect(drain.url).toBe(shown);
+    const listed = await call(sim, "GET", "/apps/shop-staging/log-drains");
+    expect(JSON.stringify(listed.json)).not.toContain("s3cr");
+    expect(listed.json).toEqual([expect.objectContaining({ url: shown })]);
     await sim.advance(10);
     await waitFor(() => drainHost.requests.length >= 1, "a delivery");
     const request = drainHost.requests[0];

@@ -111,6 +111,23 @@ export function featureJson(feature: Feature) {
   };
 }
 
+/**
+ * PLATFORM.md §6.1: Heroku hides a drain URL's credentials once it is added (`heroku drains`, the
+ * API), so a secret in them is never shown again: the password (or a lone user name) becomes ***.
+ */
+export function shownDrainUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.password) parsed.password = "***";
+  else if (parsed.username) parsed.username = "***";
+  else return url;
+  return parsed.toString();
+}
+
 export function drainJson(app: SimApp, drain: Drain) {
   return {
     addon: null,
@@ -119,7 +136,7 @@ export function drainJson(app: SimApp, drain: Drain) {
     id: drain.id,
     token: drain.token,
     updated_at: apiTimestamp(drain.updatedAt),
-    url: drain.url,
+    url: shownDrainUrl(drain.url),
   };
 }
 

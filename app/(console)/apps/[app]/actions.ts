@@ -3,7 +3,12 @@
 import { getConfig } from "@/lib/config";
 import { getHerokuClient } from "@/lib/heroku/connection";
 import { withAction } from "@/lib/http/action";
-import { enableDrainForApp, enableDrainSchema } from "@/lib/ingest/drains-service";
+import {
+  enableDrainForApp,
+  enableDrainSchema,
+  revokeOldDrainToken,
+  revokeOldDrainTokenSchema,
+} from "@/lib/ingest/drains-service";
 import { appCtx } from "@/lib/runtime";
 
 export const enableDrainAction = withAction(
@@ -15,4 +20,9 @@ export const enableDrainAction = withAction(
       input,
       appUrl: getConfig().appUrl,
     }),
+);
+
+export const revokeOldDrainTokenAction = withAction(
+  { access: "admin", schema: revokeOldDrainTokenSchema, revalidate: ["/apps"] },
+  async (input, actor) => revokeOldDrainToken({ ctx: appCtx(actor), input }),
 );

@@ -4,6 +4,7 @@ import { Suspense } from "react";
 import { DynoStateBadge } from "@/components/apps/dyno-state-badge";
 import { FormationTable } from "@/components/apps/formation-table";
 import { EnableDrainButton } from "@/components/apps/log-intake";
+import { RevokeOldDrainToken } from "@/components/apps/revoke-old-drain-token";
 import { PageHeader } from "@/components/layout/page-header";
 import { AutoRefresh } from "@/components/ui/auto-refresh";
 import { Badge } from "@/components/ui/badge";
@@ -25,7 +26,7 @@ import { LoadPanel, MemoryPanel } from "./_panels/dyno-metric-panel";
 import { ErrorsPanel } from "./_panels/errors-panel";
 import { PanelSkeleton } from "./_panels/panel-states";
 import { RequestsPanel } from "./_panels/requests-panel";
-import { enableDrainAction } from "./actions";
+import { enableDrainAction, revokeOldDrainTokenAction } from "./actions";
 
 type Props = {
   params: Promise<{ app: string }>;
@@ -145,6 +146,15 @@ export default async function AppPage({ params, searchParams }: Props) {
                 app={app.name}
                 hasDrain={ingest.get(app.id)?.path === "drain"}
                 action={enableDrainAction}
+              />
+            </div>
+          )}
+          {user.role === "admin" && ingest.get(app.id)?.path === "drain" && (
+            <div className="mt-3">
+              <RevokeOldDrainToken
+                app={app.name}
+                until={ingest.get(app.id)?.oldTokenUntil ?? null}
+                action={revokeOldDrainTokenAction}
               />
             </div>
           )}
