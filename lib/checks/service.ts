@@ -10,6 +10,7 @@ import type { Ctx } from "@/lib/context";
 import type { Executor } from "@/lib/db/client";
 import { apps, type Check, type CheckResult, checkResults, checks } from "@/lib/db/schema";
 import { AppError, type FieldErrors, notFound } from "@/lib/errors";
+import { queryInt } from "@/lib/validation";
 import {
   CHECK_KINDS,
   type CheckUpdate,
@@ -279,12 +280,7 @@ export const resultsQuerySchema = z
   .object({
     from: dateParam.optional(),
     to: dateParam.optional(),
-    limit: z.coerce
-      .number({ error: "limit must be a number" })
-      .int({ error: "limit must be a whole number" })
-      .min(1, { error: "limit must be at least 1" })
-      .max(1000, { error: "limit must be at most 1000" })
-      .default(100),
+    limit: queryInt("limit", { min: 1, max: 1000 }).default(100),
   })
   .refine((query) => !query.from || !query.to || query.from < query.to, {
     path: ["to"],

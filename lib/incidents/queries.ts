@@ -36,6 +36,7 @@ import {
   rules,
   silences,
 } from "@/lib/db/schema";
+import { text } from "@/lib/validation";
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
@@ -72,7 +73,7 @@ export type IncidentStateFilter = (typeof INCIDENT_STATE_FILTERS)[number];
 /** The list's filters from the URL; anything malformed falls back to the default. */
 export const incidentFiltersSchema = z.object({
   state: z.preprocess(first, z.enum(INCIDENT_STATE_FILTERS).catch("open")),
-  app: z.preprocess(first, z.string().trim().min(1).max(100).optional().catch(undefined)),
+  app: z.preprocess(first, text().min(1).max(100).optional().catch(undefined)),
   /** `<0 open | 1 resolved>.<opened at, epoch ms>.<id>` of the last row shown. */
   before: z.preprocess(
     first,

@@ -141,6 +141,10 @@ describe("createWebhookEndpoint", () => {
     ],
     [{ name: "a", url: "https://example.com/h", preset: "teams" }, "preset", /generic .* or slack/],
     [{ name: "a", url: "https://example.com/h" }, "preset", /generic .* or slack/],
+    [{ name: "#ops\u0000", url: "https://example.com/h", preset: "generic" }, "name", /NUL/],
+    [{ name: "#ops \ud800", url: "https://example.com/h", preset: "generic" }, "name", /surrogate/],
+    [{ name: "a", url: "https://example.com/h\u0000", preset: "generic" }, "url", /NUL/],
+    [{ name: "a", url: 42, preset: "generic" }, "url", /Enter the endpoint's URL/],
   ])("rejects %j with a message on %s", async (input, field, message) => {
     const fields = await fieldsOf(createWebhookEndpoint(asAdmin(), input, { secrets }));
     expect(Object.keys(fields)).toEqual([field]);

@@ -12,6 +12,7 @@ import { type Executor, getDb } from "@/lib/db/client";
 import { type WebhookEndpoint, webhookEndpoints, webhookPresets } from "@/lib/db/schema";
 import { AppError, type FieldErrors, forbidden, notFound } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { text } from "@/lib/validation";
 import { createWebhookSender } from "./channels/webhook";
 import { renderWebhookBody } from "./templates/webhook";
 import type { DeliveryResult, WebhookPreset, WebhookSender } from "./types";
@@ -48,20 +49,15 @@ export function webhookUrlProblem(value: string): string | null {
 
 /** One schema for the Settings form and the service. */
 export const webhookEndpointInputSchema = z.object({
-  name: z
-    .string({ error: "Name the webhook, e.g. “#ops in Slack”." })
-    .trim()
+  name: text({ error: "Name the webhook, e.g. “#ops in Slack”." })
     .min(1, { error: "Name the webhook, e.g. “#ops in Slack”, so you can tell it apart." })
     .max(WEBHOOK_NAME_MAX, {
       error: `Use at most ${WEBHOOK_NAME_MAX} characters for the webhook's name.`,
     }),
-  url: z
-    .string({ error: "Enter the endpoint's URL." })
-    .trim()
-    .superRefine((value, ctx) => {
-      const problem = webhookUrlProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+  url: text({ error: "Enter the endpoint's URL." }).superRefine((value, ctx) => {
+    const problem = webhookUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   preset: z.enum(webhookPresets, {
     error: "Choose generic (signed JSON) or slack (Slack incoming webhook).",
   }),
