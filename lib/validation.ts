@@ -50,7 +50,7 @@ export function numberError(what: string) {
       : `${what} must be a number`;
 }
 
-/** The query string's whole numbers: digits only, so "0x3", "3e0", " 3 ", "-1" and "" are refused. */
+/** Whole numbers in a query string: digits only ("0x3", "3e0", " 3 ", "-1" and "" are refused). */
 export function queryInt(what: string, range: { min: number; max: number }) {
   return z
     .string({ error: `${what} must be a whole number` })

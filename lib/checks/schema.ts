@@ -19,7 +19,7 @@ export const DEFAULT_INTERVAL_SECONDS = 60;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_EXPECTED_STATUS = "200-399";
 
-// JSON numbers only: "60", true and [60] are refused, never coerced (forms parse their text: form.ts)
+// JSON numbers only: "60", true and [60] are refused, not coerced (form.ts parses form text)
 const int = (min: number, max: number, what: string) =>
   z
     .number({ error: numberError(what) })
@@ -228,7 +228,7 @@ export type CheckView = {
   timeoutMs: number;
   /** The web check's URL; null for Redis and Postgres (their URL is a secret). */
   url: string | null;
-  /** The Redis/Postgres URL with its password masked; null for web checks. */
+  /** The Redis/Postgres URL masked to scheme://host (lib/mask-urls); null for web checks. */
   secretHint: string | null;
   config: Record<string, unknown>;
   lastStatus: CheckStatus;
@@ -286,7 +286,7 @@ export function checkViewToInput(view: CheckView): Record<string, unknown> {
   };
 }
 
-/** "GET https://example.com/health", "redis://:•••@host:6379/0 · list jobs ≤ 100"… */
+/** "GET https://example.com/health", "redis://•••@host:6379/••• · list jobs ≤ 100"… */
 export function describeCheck(check: Pick<CheckView, "kind" | "url" | "secretHint" | "config">) {
   const config = check.config;
   switch (check.kind) {

@@ -10,6 +10,7 @@ import type { Ctx } from "@/lib/context";
 import type { Executor } from "@/lib/db/client";
 import { apps, type Check, type CheckResult, checkResults, checks } from "@/lib/db/schema";
 import { AppError, type FieldErrors, notFound } from "@/lib/errors";
+import { maskUrl } from "@/lib/mask-urls";
 import { queryInt } from "@/lib/validation";
 import {
   CHECK_KINDS,
@@ -21,7 +22,7 @@ import {
   checkViewToInput,
   toCheckView,
 } from "./schema";
-import { maskSecretUrl, processSecretBox, type SecretBox } from "./secrets";
+import { processSecretBox, type SecretBox } from "./secrets";
 
 const idSchema = z.uuid();
 
@@ -82,7 +83,7 @@ function storedTarget(
   return {
     config,
     secretCiphertext: secrets.encrypt(input.url, id),
-    secretHint: maskSecretUrl(input.url),
+    secretHint: maskUrl(input.url),
   };
 }
 

@@ -38,7 +38,7 @@ export const ACTION_LABELS: Record<RuleAction, string> = {
   restart_app: "Restart the app",
 };
 
-// JSON numbers only: "3", true and [3] are refused, never coerced (forms parse their text: form.ts)
+// JSON numbers only: "3", true and [3] are refused, not coerced (form.ts parses form text)
 const int = (min: number, max: number, what: string) =>
   z
     .number({ error: numberError(what) })

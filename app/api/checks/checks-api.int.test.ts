@@ -106,7 +106,7 @@ describe("POST /api/checks", () => {
     expect(JSON.parse(text)).toMatchObject({
       kind: "postgres",
       url: null,
-      secretHint: "postgres://shop:•••@db.internal:5432/shop",
+      secretHint: "postgres://•••@db.internal:5432/•••",
       config: { table: "orders" },
     });
   });
@@ -259,7 +259,7 @@ describe("/api/checks/[id]", () => {
     });
     const text = await newUrl.text();
     expect(text).not.toContain("new-pass-123");
-    expect(JSON.parse(text).secretHint).toBe("postgresql://other:•••@db2.internal/shop");
+    expect(JSON.parse(text).secretHint).toBe("postgresql://•••@db2.internal/•••");
 
     const deleted = await one(created.id, { method: "DELETE" });
     expect(deleted.status).toBe(204);
