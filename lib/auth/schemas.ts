@@ -1,18 +1,15 @@
 import { z } from "zod";
 import { userRoles } from "@/lib/db/schema/auth";
+import { text } from "@/lib/validation";
 
-const email = z
-  .string({ error: "Enter an email address." })
-  .trim()
+const email = text({ error: "Enter an email address." })
   .toLowerCase()
   .pipe(z.email({ error: "Enter a valid email address, like ops@example.com." }));
-const password = z
-  .string({ error: "Enter a password." })
+// kept as typed (no trim); control characters and lone surrogates cannot be typed, only sent
+const password = text({ error: "Enter a password.", trim: false })
   .min(8, { error: "Use at least 8 characters." })
   .max(200, { error: "Use at most 200 characters." });
-const name = z
-  .string({ error: "Enter a name." })
-  .trim()
+const name = text({ error: "Enter a name." })
   .min(1, { error: "Enter a name." })
   .max(100, { error: "Use at most 100 characters." });
 const role = z.enum(userRoles, { error: "Choose admin or viewer." });
@@ -41,9 +38,7 @@ export const removeUserSchema = z.object({ userId: z.uuid({ error: "Unknown user
 export type RemoveUserInput = z.infer<typeof removeUserSchema>;
 
 export const createApiTokenSchema = z.object({
-  name: z
-    .string({ error: "Name the token, e.g. “deploy script”." })
-    .trim()
+  name: text({ error: "Name the token, e.g. “deploy script”." })
     .min(1, { error: "Name the token, e.g. “deploy script”, so you can tell it apart later." })
     .max(80, { error: "Use at most 80 characters for the token's name." }),
 });

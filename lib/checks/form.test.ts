@@ -52,6 +52,26 @@ describe("check form values", () => {
     });
   });
 
+  it("reads number fields as numbers: blank is absent, other text is that field's error", () => {
+    const input = formValuesToCheckInput({
+      kind: "redis",
+      intervalSeconds: " 30 ",
+      timeoutMs: "",
+      "config.listThreshold": "0x10",
+    });
+    expect(input).toMatchObject({ intervalSeconds: 30, timeoutMs: undefined });
+    expect((input.config as Record<string, unknown>).listThreshold).toBeNaN();
+    const parsed = checkFormSchema.safeParse({
+      ...NEW_CHECK_VALUES,
+      name: "Shop",
+      url: "https://shop.example.com/health",
+      intervalSeconds: "often",
+    });
+    expect(parsed.error?.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      ["intervalSeconds", "The interval must be a number"],
+    ]);
+  });
+
   it("reads a Redis/Postgres URL from the write-only secretUrl field, never from url", () => {
     const input = formValuesToCheckInput({
       name: "Q",
@@ -90,7 +110,7 @@ describe("check form values", () => {
     expect(JSON.stringify(values)).not.toContain("•••");
     const edit = checkEditFormSchema.parse({ ...values, id: view({}).id, secretUrl: "" });
     expect(edit.patch).not.toHaveProperty("url");
-    expect(edit.patch.config).toEqual({ listName: "jobs", listThreshold: "50" });
+    expect(edit.patch.config).toEqual({ listName: "jobs", listThreshold: 50 });
   });
 
   it("keeps a web check's URL and checkbox settings in an edit", () => {

@@ -3,6 +3,7 @@
 // keeps the stored one, and a refused save never sends it back.
 import { z } from "zod";
 import type { CheckKind } from "@/lib/db/schema";
+import { formNumber } from "@/lib/validation";
 import {
   type CheckView,
   checkInputSchema,
@@ -109,8 +110,9 @@ function isKind(value: string): value is CheckKind {
 }
 
 /**
- * The form's flat values as the object the check schemas validate. With `keepSecret`, a blank
- * Redis/Postgres URL is left out, so the stored one stays.
+ * The form's flat values as the object the check schemas validate, shaped as the API sends them:
+ * number fields as numbers (blank: absent; text that is no number: NaN, refused under the field's
+ * name). With `keepSecret`, a blank Redis/Postgres URL is left out, so the stored one stays.
  */
 export function formValuesToCheckInput(
   values: Record<string, unknown>,
@@ -121,7 +123,8 @@ export function formValuesToCheckInput(
   for (const field of isKind(kind) ? CONFIG_FIELDS[kind] : []) {
     const value = values[`config.${field.name}`];
     if (field.type === "checkbox") config[field.name] = value === "on";
-    else if (text(value).trim() !== "") config[field.name] = text(value);
+    else if (text(value).trim() === "") continue;
+    else config[field.name] = field.type === "number" ? formNumber(value) : text(value);
   }
   const secret = isKind(kind) && SECRET_KINDS.includes(kind);
   // the secret URL's field name keeps it out of the values a refused save sends back (withAction)
@@ -131,8 +134,8 @@ export function formValuesToCheckInput(
     kind,
     app: text(values.app),
     ...(secret && options.keepSecret && url === "" ? {} : { url }),
-    intervalSeconds: text(values.intervalSeconds) || undefined,
-    timeoutMs: text(values.timeoutMs) || undefined,
+    intervalSeconds: formNumber(text(values.intervalSeconds)),
+    timeoutMs: formNumber(text(values.timeoutMs)),
     enabled: values.enabled === "on",
     config,
   };

@@ -5,6 +5,7 @@ import "server-only";
 import { connect as tlsConnect } from "node:tls";
 import IORedis from "ioredis";
 import postgres from "postgres";
+import { maskUrls } from "@/lib/mask-urls";
 import {
   type PostgresCheckConfig,
   parseStatusRanges,
@@ -48,9 +49,6 @@ export class CheckFailure extends Error {
   }
 }
 
-const CREDENTIALS = /(\w+:\/\/)[^@/\s]*@/g;
-const withoutCredentials = (text: string) => text.replace(CREDENTIALS, "$1•••@");
-
 function codesOf(error: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = error;
@@ -81,7 +79,7 @@ export function classifyError(
 ): CheckFailure {
   if (error instanceof CheckFailure) return error;
   const codes = codesOf(error);
-  const message = withoutCredentials(messageOf(error));
+  const message = maskUrls(messageOf(error));
   const where = target.port ? `${target.host}:${target.port}` : target.host;
   const has = (...wanted: string[]) => codes.some((code) => wanted.includes(code));
   if (has("ECONNREFUSED")) return new CheckFailure("connection refused", where);

@@ -118,6 +118,40 @@ describe("checkInputSchema", () => {
       /public.orders/,
     ],
     [{ kind: "mongo", url: "x" }, "kind", /web, redis, postgres/],
+    // the API takes JSON numbers and booleans: nothing is coerced
+    [
+      { kind: "web", url: "https://x.example", intervalSeconds: "60" },
+      "intervalSeconds",
+      /JSON number/,
+    ],
+    [
+      { kind: "web", url: "https://x.example", intervalSeconds: true },
+      "intervalSeconds",
+      /a number/,
+    ],
+    [{ kind: "web", url: "https://x.example", timeoutMs: [500] }, "timeoutMs", /a number/],
+    [{ kind: "web", url: "https://x.example", enabled: "true" }, "enabled", /true or false/],
+    [
+      { kind: "redis", url: "redis://h", config: { listName: "q", listThreshold: "100" } },
+      "config.listThreshold",
+      /JSON number/,
+    ],
+    [
+      { kind: "web", url: "https://x.example", config: { followRedirects: 1 } },
+      "config.followRedirects",
+      /true or false/,
+    ],
+    // text that cannot be stored as typed
+    [{ kind: "web", url: "https://x.example", name: "a\u0000b" }, "name", /NUL/],
+    [{ kind: "web", url: "https://x.example", name: "a\ud800" }, "name", /surrogate/],
+    [{ kind: "web", url: "https://x.example", app: "shop\nprod" }, "app", /line break/],
+    [{ kind: "web", url: "https://x.example/\u0007" }, "url", /U\+0007/],
+    [
+      { kind: "redis", url: "redis://h", config: { listName: "q\u0000" } },
+      "config.listName",
+      /NUL/,
+    ],
+    [{ kind: "postgres", url: "postgres://h/\u0000" }, "url", /NUL/],
   ])("refuses %j on %s", (body, field, message) => {
     const fields = fieldsOf({ name: "A check", ...body });
     expect(fields[field]?.join(" ")).toMatch(message);
@@ -129,7 +163,7 @@ describe("checkInputSchema", () => {
         name: "Queue",
         kind: "redis",
         url: "redis://:pw@127.0.0.1:6379/0",
-        config: { listName: "jobs", listThreshold: "100" },
+        config: { listName: "jobs", listThreshold: 100 },
       }).config,
     ).toEqual({ listName: "jobs", listThreshold: 100 });
     expect(

@@ -2,6 +2,7 @@
 // a Redis or a Postgres; the Redis and Postgres URLs carry passwords, so they are write-only.
 import { z } from "zod";
 import type { Check, CheckKind, CheckStatus } from "@/lib/db/schema";
+import { numberError, text } from "@/lib/validation";
 
 export const CHECK_KINDS = ["web", "redis", "postgres"] as const satisfies readonly CheckKind[];
 /** Kinds whose URL is a secret: stored encrypted, shown only as a masked hint. */
@@ -18,13 +19,15 @@ export const DEFAULT_INTERVAL_SECONDS = 60;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_EXPECTED_STATUS = "200-399";
 
+// JSON numbers only: "60", true and [60] are refused, not coerced (form.ts parses form text)
 const int = (min: number, max: number, what: string) =>
-  z.coerce
-    .number({ error: `${what} must be a number` })
+  z
+    .number({ error: numberError(what) })
     .int({ error: `${what} must be a whole number` })
     .min(min, { error: `${what} must be at least ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
+/** Blank text means none (null). */
 const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
     (value) => (typeof value === "string" && value.trim() === "" ? null : value),
@@ -58,9 +61,7 @@ function parsesAs(value: string, protocols: string[]): URL | null {
   }
 }
 
-const webUrl = z
-  .string({ error: "Enter the URL to check, like https://example.com/health." })
-  .trim()
+const webUrl = text({ error: "Enter the URL to check, like https://example.com/health." })
   .max(2000, { error: "Keep the URL under 2000 characters." })
   .refine((value) => parsesAs(value, ["http:", "https:"]) !== null, {
     error: "Enter an http:// or https:// URL, like https://example.com/health.",
@@ -74,9 +75,7 @@ const webUrl = z
   );
 
 const secretUrl = (protocols: string[], example: string) =>
-  z
-    .string({ error: `Enter the URL, like ${example}.` })
-    .trim()
+  text({ error: `Enter the URL, like ${example}.` })
     .max(2000, { error: "Keep the URL under 2000 characters." })
     .refine((value) => parsesAs(value, protocols) !== null, {
       error: `The URL must start with ${protocols.map((p) => `${p}//`).join(" or ")}, like ${example}.`,
@@ -96,14 +95,17 @@ export const configSchemas = {
   web: z
     .object({
       method: z.enum(WEB_METHODS, { error: "The method is GET, HEAD or POST." }).default("GET"),
-      expectedStatus: z
-        .string({ error: "Expected statuses look like 200-399 or 200,204." })
-        .trim()
+      expectedStatus: text({ error: "Expected statuses look like 200-399 or 200,204." })
         .default(DEFAULT_EXPECTED_STATUS)
         .refine((value) => parseStatusRanges(value) !== null, {
           error: "Expected statuses look like 200-399 or 200,204,301-302 (100 to 599).",
         }),
-      bodyText: optionalText(z.string().max(500, { error: "Keep the text under 500 characters." })),
+      // matched against the answer's body, which may span lines
+      bodyText: optionalText(
+        text({ error: "The body text is text.", multiline: true, trim: false }).max(500, {
+          error: "Keep the text under 500 characters.",
+        }),
+      ),
       followRedirects: z.boolean({ error: "followRedirects is true or false." }).default(false),
     })
     .superRefine((config, ctx) => {
@@ -118,9 +120,11 @@ export const configSchemas = {
   redis: z
     .object({
       listName: optionalText(
-        z.string().trim().max(200, { error: "Keep the list name under 200 characters." }),
+        text({ error: "The list is named by text." }).max(200, {
+          error: "Keep the list name under 200 characters.",
+        }),
       ),
-      listThreshold: optionalText(int(0, 1_000_000_000, "The threshold")),
+      listThreshold: int(0, 1_000_000_000, "The threshold").nullable().default(null),
     })
     .superRefine((config, ctx) => {
       if (config.listThreshold !== null && !config.listName) {
@@ -133,12 +137,12 @@ export const configSchemas = {
     }),
   postgres: z.object({
     table: optionalText(
-      z
-        .string()
-        .trim()
-        .regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/, {
+      text({ error: "A table looks like orders or public.orders." }).regex(
+        /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/,
+        {
           error: "A table looks like orders or public.orders.",
-        }),
+        },
+      ),
     ),
   }),
 } as const satisfies Record<CheckKind, z.ZodType>;
@@ -149,13 +153,15 @@ export type RedisCheckConfig = CheckConfigs["redis"];
 export type PostgresCheckConfig = CheckConfigs["postgres"];
 
 const commonShape = {
-  name: z
-    .string({ error: "Name the check." })
-    .trim()
+  name: text({ error: "Name the check." })
     .min(1, { error: "Name the check." })
     .max(120, { error: "Keep the name under 120 characters." }),
   /** The app it belongs to, by name; null: none. */
-  app: optionalText(z.string().trim().max(100)),
+  app: optionalText(
+    text({ error: "An app is named by text." }).max(100, {
+      error: "Keep the app's name under 100 characters.",
+    }),
+  ),
   enabled: z.boolean({ error: "Enabled is true or false." }).default(true),
   intervalSeconds: int(10, 86_400, "The interval").default(DEFAULT_INTERVAL_SECONDS),
   timeoutMs: int(100, 60_000, "The timeout").default(DEFAULT_TIMEOUT_MS),
@@ -222,7 +228,7 @@ export type CheckView = {
   timeoutMs: number;
   /** The web check's URL; null for Redis and Postgres (their URL is a secret). */
   url: string | null;
-  /** The Redis/Postgres URL with its password masked; null for web checks. */
+  /** The Redis/Postgres URL masked to scheme://host (lib/mask-urls); null for web checks. */
   secretHint: string | null;
   config: Record<string, unknown>;
   lastStatus: CheckStatus;
@@ -280,7 +286,7 @@ export function checkViewToInput(view: CheckView): Record<string, unknown> {
   };
 }
 
-/** "GET https://example.com/health", "redis://:•••@host:6379/0 · list jobs ≤ 100"… */
+/** "GET https://example.com/health", "redis://•••@host:6379/••• · list jobs ≤ 100"… */
 export function describeCheck(check: Pick<CheckView, "kind" | "url" | "secretHint" | "config">) {
   const config = check.config;
   switch (check.kind) {

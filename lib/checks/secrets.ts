@@ -74,26 +74,3 @@ export const processSecretBox: SecretBox = {
     return keyedBox.decrypt(sealed, context);
   },
 };
-
-const SECRET_PARAM = /pass|secret|token|key|auth/i;
-
-/**
- * A connection URL with its password masked, for the console and the API:
- * `redis://:hunter2@host:6379/0` → `redis://:•••@host:6379/0`. Unparseable input is fully masked.
- */
-export function maskSecretUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return "•••";
-  }
-  const user = url.username ? decodeURIComponent(url.username) : "";
-  const auth = url.password ? `${user}:•••@` : user ? `${user}@` : "";
-  const params = [...url.searchParams.entries()].map(([key, param]) =>
-    SECRET_PARAM.test(key) ? `${key}=•••` : `${key}=${param}`,
-  );
-  const query = params.length ? `?${params.join("&")}` : "";
-  const path = url.pathname === "/" ? "" : url.pathname;
-  return `${url.protocol}//${auth}${url.host}${path}${query}`;
-}

@@ -84,7 +84,7 @@ describe("createCheck", () => {
     });
     expect(view).toMatchObject({
       url: null,
-      secretHint: "redis://:•••@redis.internal:6379/0",
+      secretHint: "redis://•••@redis.internal:6379/•••",
       config: { listName: "jobs", listThreshold: 100 },
     });
     expect(JSON.stringify(view)).not.toContain(PASSWORD);
@@ -156,7 +156,7 @@ describe("updateCheck", () => {
     });
     expect(renamed).toMatchObject({
       name: "Queue (renamed)",
-      secretHint: "redis://:•••@redis.internal:6379/0",
+      secretHint: "redis://•••@redis.internal:6379/•••",
       config: { listName: "jobs", listThreshold: 5 },
     });
     expect((await storedRow(created.id)).secretCiphertext).toBe(before.secretCiphertext);
@@ -167,7 +167,7 @@ describe("updateCheck", () => {
       patch: { url: "rediss://:other-pass@redis2.internal:6380" },
       secrets,
     });
-    expect(moved.secretHint).toBe("rediss://:•••@redis2.internal:6380");
+    expect(moved.secretHint).toBe("rediss://•••@redis2.internal:6380");
     expect(moved.config).toEqual({ listName: "jobs", listThreshold: 5 });
     const row = await storedRow(created.id);
     expect(secrets.decrypt(row.secretCiphertext ?? "", created.id)).toBe(
@@ -203,7 +203,7 @@ describe("updateCheck", () => {
     expect(changed).toMatchObject({
       kind: "postgres",
       url: null,
-      secretHint: "postgres://shop:•••@db.internal:5432/shop",
+      secretHint: "postgres://•••@db.internal:5432/•••",
       config: { table: "orders" },
     });
     const back = await updateCheck({

@@ -10,6 +10,8 @@ import type { Ctx } from "@/lib/context";
 import type { Executor } from "@/lib/db/client";
 import { apps, type Check, type CheckResult, checkResults, checks } from "@/lib/db/schema";
 import { AppError, type FieldErrors, notFound } from "@/lib/errors";
+import { maskUrl } from "@/lib/mask-urls";
+import { queryInt } from "@/lib/validation";
 import {
   CHECK_KINDS,
   type CheckUpdate,
@@ -20,7 +22,7 @@ import {
   checkViewToInput,
   toCheckView,
 } from "./schema";
-import { maskSecretUrl, processSecretBox, type SecretBox } from "./secrets";
+import { processSecretBox, type SecretBox } from "./secrets";
 
 const idSchema = z.uuid();
 
@@ -81,7 +83,7 @@ function storedTarget(
   return {
     config,
     secretCiphertext: secrets.encrypt(input.url, id),
-    secretHint: maskSecretUrl(input.url),
+    secretHint: maskUrl(input.url),
   };
 }
 
@@ -279,12 +281,7 @@ export const resultsQuerySchema = z
   .object({
     from: dateParam.optional(),
     to: dateParam.optional(),
-    limit: z.coerce
-      .number({ error: "limit must be a number" })
-      .int({ error: "limit must be a whole number" })
-      .min(1, { error: "limit must be at least 1" })
-      .max(1000, { error: "limit must be at most 1000" })
-      .default(100),
+    limit: queryInt("limit", { min: 1, max: 1000 }).default(100),
   })
   .refine((query) => !query.from || !query.to || query.from < query.to, {
     path: ["to"],

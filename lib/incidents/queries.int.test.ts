@@ -408,6 +408,25 @@ describe("listOutbox", () => {
       view: made[0]?.id,
     });
   });
+
+  it("shows a provider's answer and error with every URL masked, even in rows stored unmasked", async () => {
+    const leaked = "https://hooks.example.com/services/T1/B1/xoxPATHSECRET?token=q-secret-1";
+    const row = await createNotification({
+      status: "failed",
+      createdAt: new Date("2031-02-01T00:00:00Z"),
+      lastError: `The webhook endpoint https://hooks.example.com answered 400: bad request to ${leaked}`,
+      providerResponse: `{"echo":"${leaked}"}`,
+    });
+    const page = await listOutbox({ status: "failed" }, { limit: 50 });
+    const listed = page.rows.find((r) => r.id === row.id);
+    const message = await getOutboxMessage(row.id);
+    for (const shown of [listed, message]) {
+      expect(shown?.lastError).toBe(
+        "The webhook endpoint https://hooks.example.com answered 400: bad request to https://hooks.example.com/•••?token=•••",
+      );
+      expect(shown?.providerResponse).toBe('{"echo":"https://hooks.example.com/•••?token=•••"}');
+    }
+  });
 });
 
 describe("listRestarts", () => {

@@ -36,6 +36,8 @@ import {
   rules,
   silences,
 } from "@/lib/db/schema";
+import { maskUrls } from "@/lib/mask-urls";
+import { text } from "@/lib/validation";
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : value);
@@ -72,7 +74,7 @@ export type IncidentStateFilter = (typeof INCIDENT_STATE_FILTERS)[number];
 /** The list's filters from the URL; anything malformed falls back to the default. */
 export const incidentFiltersSchema = z.object({
   state: z.preprocess(first, z.enum(INCIDENT_STATE_FILTERS).catch("open")),
-  app: z.preprocess(first, z.string().trim().min(1).max(100).optional().catch(undefined)),
+  app: z.preprocess(first, text().min(1).max(100).optional().catch(undefined)),
   /** `<0 open | 1 resolved>.<opened at, epoch ms>.<id>` of the last row shown. */
   before: z.preprocess(
     first,
@@ -294,6 +296,9 @@ export type NotificationRow = {
 /** A notification with its plain-text body: the stored HTML is never handed to a page. */
 export type NotificationMessage = NotificationRow & { text: string | null };
 
+/** A provider's text as shown: rows stored before masking covered query strings may hold URLs. */
+const shown = (value: string | null) => (value === null ? null : maskUrls(value));
+
 function toNotificationRow(row: Omit<Notification, "body">): NotificationRow {
   return {
     id: row.id,
@@ -305,9 +310,9 @@ function toNotificationRow(row: Omit<Notification, "body">): NotificationRow {
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt.toISOString(),
-    lastError: row.lastError,
+    lastError: shown(row.lastError),
     providerId: row.providerId,
-    providerResponse: row.providerResponse,
+    providerResponse: shown(row.providerResponse),
     createdAt: row.createdAt.toISOString(),
     sentAt: iso(row.sentAt),
   };
@@ -560,18 +565,19 @@ const SOURCE_ORDER: Record<TimelineEntry["source"], number> = {
 };
 
 function deliveryMessage(row: Notification): string {
+  const lastError = shown(row.lastError);
   const to = row.recipients.join(", ") || "nobody";
   const what = `${row.channel === "email" ? "Email" : row.channel} “${row.subject}”`;
   switch (row.status) {
     case "sent":
       return `${what} sent to ${to}${row.providerId ? ` (provider id ${row.providerId})` : ""}.`;
     case "held":
-      return `${what} held in the outbox: ${row.lastError ?? "no provider is configured"}`;
+      return `${what} held in the outbox: ${lastError ?? "no provider is configured"}`;
     case "failed":
-      return `${what} failed after ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}: ${row.lastError ?? "unknown error"}`;
+      return `${what} failed after ${row.attempts} attempt${row.attempts === 1 ? "" : "s"}: ${lastError ?? "unknown error"}`;
     default:
       return row.attempts > 0
-        ? `${what} waiting for attempt ${row.attempts + 1}: ${row.lastError ?? ""}`.trim()
+        ? `${what} waiting for attempt ${row.attempts + 1}: ${lastError ?? ""}`.trim()
         : `${what} queued for ${to}.`;
   }
 }

@@ -300,6 +300,18 @@ describe("silenceTarget", () => {
     [{ minutes: 4, reason: "x" }, "minutes", "Silence for at least 5 minutes."],
     [{ minutes: 10_081, reason: "x" }, "minutes", "Silence for at most 7 days (10080 minutes)."],
     [{ minutes: "soon", reason: "x" }, "minutes", "Choose how long to silence for."],
+    [{ minutes: "0x10", reason: "x" }, "minutes", "Choose how long to silence for."],
+    [{ minutes: true, reason: "x" }, "minutes", "Choose how long to silence for."],
+    [
+      { minutes: 15, reason: "deploying\u0000a fix" },
+      "reason",
+      "Contains a NUL character (U+0000), which cannot be stored: remove it.",
+    ],
+    [
+      { minutes: 15, reason: "x", dynoType: "web\u0000" },
+      "dynoType",
+      "Contains a NUL character (U+0000), which cannot be stored: remove it.",
+    ],
     [{ minutes: 7.5, reason: "x" }, "minutes", "Silence for a whole number of minutes."],
     [{ minutes: 15, reason: "   " }, "reason", "Say why, e.g. “deploying a fix”, so others know."],
     [{ minutes: 15 }, "reason", "Say why, e.g. “deploying a fix”, so others know."],

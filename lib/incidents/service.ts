@@ -18,6 +18,7 @@ import {
 } from "@/lib/db/schema";
 import { AppError, type FieldErrors, notFound } from "@/lib/errors";
 import { retryNotification } from "@/lib/notify/outbox";
+import { formNumber, text } from "@/lib/validation";
 
 /** Form posts send "" for an unset field: treat it as absent. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -35,20 +36,21 @@ export const silenceInputSchema = z.object({
   incidentId: optional(z.uuid({ error: "Unknown incident." })),
   appId: optional(z.uuid({ error: "Unknown app." })),
   dynoType: optional(
-    z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_-]{1,50}$/i, { error: "A dyno type is a process name such as web." }),
+    text({ error: "A dyno type is a process name such as web." }).regex(/^[a-z0-9_-]{1,50}$/i, {
+      error: "A dyno type is a process name such as web.",
+    }),
   ),
   ruleId: optional(z.uuid({ error: "Unknown rule." })),
-  minutes: z.coerce
-    .number({ error: "Choose how long to silence for." })
-    .int({ error: "Silence for a whole number of minutes." })
-    .min(SILENCE_MIN_MINUTES, { error: "Silence for at least 5 minutes." })
-    .max(SILENCE_MAX_MINUTES, { error: "Silence for at most 7 days (10080 minutes)." }),
-  reason: z
-    .string({ error: "Say why, e.g. “deploying a fix”, so others know." })
-    .trim()
+  // the silence form posts text; its number is read here, explicitly (no API takes silences)
+  minutes: z.preprocess(
+    formNumber,
+    z
+      .number({ error: "Choose how long to silence for." })
+      .int({ error: "Silence for a whole number of minutes." })
+      .min(SILENCE_MIN_MINUTES, { error: "Silence for at least 5 minutes." })
+      .max(SILENCE_MAX_MINUTES, { error: "Silence for at most 7 days (10080 minutes)." }),
+  ),
+  reason: text({ error: "Say why, e.g. “deploying a fix”, so others know.", multiline: true })
     .min(1, { error: "Say why, e.g. “deploying a fix”, so others know." })
     .max(500, { error: "Keep the reason under 500 characters." }),
 });

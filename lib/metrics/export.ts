@@ -3,6 +3,7 @@ import "server-only";
 import { z } from "zod";
 import { getAppByName } from "@/lib/apps/queries";
 import { AppError } from "@/lib/errors";
+import { queryInt, textProblem } from "@/lib/validation";
 import { getErrorTimeline, getLoadSeries, getMemorySeries, getRequestSeries } from "./queries";
 
 const MAX_POINTS = 20_000;
@@ -20,12 +21,7 @@ export const metricsQuerySchema = z
     to: z.iso
       .datetime({ offset: true, error: "to is an ISO 8601 time, like 2026-11-24T16:00:00Z." })
       .optional(),
-    step: z.coerce
-      .number({ error: "step is a number of seconds." })
-      .int()
-      .min(60, { error: "step is at least 60 seconds." })
-      .max(86_400, { error: "step is at most 86400 seconds." })
-      .default(300),
+    step: queryInt("step", { min: 60, max: 86_400 }).default(300),
     dynoType: z
       .string()
       .regex(/^[\w-]+$/, { error: "dynoType is a process type, like web." })
@@ -55,7 +51,8 @@ export async function exportMetrics(
   appName: string,
   query: MetricsQuery,
 ): Promise<{ columns: string[]; rows: Row[] }> {
-  const app = await getAppByName(appName);
+  // a name no app can have (NUL, a lone surrogate) must not reach the query
+  const app = textProblem(appName) === null ? await getAppByName(appName) : undefined;
   if (!app) throw new AppError("not_found", `There is no app named ${appName}.`);
   const options = query.dynoType ? { dynoType: query.dynoType } : {};
   const iso = (t: number) => new Date(t).toISOString();

@@ -7,6 +7,7 @@ import type { Ctx } from "@/lib/context";
 import type { Executor } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/execute";
 import { type Channel, type Notification, notifications, users } from "@/lib/db/schema";
+import { maskUrls } from "@/lib/mask-urls";
 import { renderEmail } from "./templates/email";
 import { renderSms } from "./templates/sms";
 import { renderWebhookBody } from "./templates/webhook";
@@ -270,7 +271,7 @@ export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<
         attempts,
         sentAt: ctx.clock.now(),
         providerId: result.providerId,
-        providerResponse: result.response.slice(0, 500),
+        providerResponse: maskUrls(result.response).slice(0, 500),
         lastError: null,
       });
       summary.sent++;
@@ -279,12 +280,12 @@ export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<
       const wait = backoffSeconds(attempts, result.retryAfterSeconds);
       await done({
         attempts,
-        lastError: result.error.slice(0, 500),
+        lastError: maskUrls(result.error).slice(0, 500),
         nextAttemptAt: new Date(ctx.clock.now().getTime() + wait * 1000),
       });
       summary.retrying++;
     } else {
-      await done({ status: "failed", attempts, lastError: result.error.slice(0, 500) });
+      await done({ status: "failed", attempts, lastError: maskUrls(result.error).slice(0, 500) });
       summary.failed++;
     }
   }

@@ -6,18 +6,21 @@ import type { Config } from "@/lib/config";
 import type { Ctx } from "@/lib/context";
 import { notifications } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { text } from "@/lib/validation";
 import { emailSenderFromConfig, smsSenderFromConfig } from "./channels";
 import { deliverOutbox, enqueueNotification } from "./outbox";
 
 export const testEmailSchema = z.object({
-  to: z.email({ error: "Enter an email address." }),
+  to: text({ error: "Enter an email address." }).pipe(
+    z.email({ error: "Enter an email address." }),
+  ),
 });
 
 export const testSmsSchema = z.object({
-  to: z
-    .string()
-    .trim()
-    .regex(/^\+[1-9]\d{6,14}$/, { error: "Enter a phone number in E.164, like +41793026727." }),
+  to: text({ error: "Enter a phone number in E.164, like +41793026727." }).regex(
+    /^\+[1-9]\d{6,14}$/,
+    { error: "Enter a phone number in E.164, like +41793026727." },
+  ),
 });
 
 /** Queues a test email to `to` and delivers it now; returns the outbox row's outcome. */

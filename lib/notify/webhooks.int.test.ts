@@ -76,7 +76,7 @@ describe("createWebhookEndpoint", () => {
     expect(endpoint).toMatchObject({
       name: input.name,
       preset: "generic",
-      urlHint: `${receiver.url}/…`,
+      urlHint: `${receiver.url}/•••`,
       signed: true,
       enabled: true,
       createdBy: admin.email,
@@ -109,7 +109,7 @@ describe("createWebhookEndpoint", () => {
       { secrets },
     );
     expect(secret).toBeNull();
-    expect(endpoint).toMatchObject({ urlHint: "https://hooks.slack.com/…", signed: false });
+    expect(endpoint).toMatchObject({ urlHint: "https://hooks.slack.com/•••", signed: false });
     const row = await storedRow(endpoint.id);
     expect(row.secretCiphertext).toBeNull();
     expect(JSON.stringify(row)).not.toContain("xoxSECRETpathPART");
@@ -141,6 +141,10 @@ describe("createWebhookEndpoint", () => {
     ],
     [{ name: "a", url: "https://example.com/h", preset: "teams" }, "preset", /generic .* or slack/],
     [{ name: "a", url: "https://example.com/h" }, "preset", /generic .* or slack/],
+    [{ name: "#ops\u0000", url: "https://example.com/h", preset: "generic" }, "name", /NUL/],
+    [{ name: "#ops \ud800", url: "https://example.com/h", preset: "generic" }, "name", /surrogate/],
+    [{ name: "a", url: "https://example.com/h\u0000", preset: "generic" }, "url", /NUL/],
+    [{ name: "a", url: 42, preset: "generic" }, "url", /Enter the endpoint's URL/],
   ])("rejects %j with a message on %s", async (input, field, message) => {
     const fields = await fieldsOf(createWebhookEndpoint(asAdmin(), input, { secrets }));
     expect(Object.keys(fields)).toEqual([field]);
@@ -161,10 +165,11 @@ describe("createWebhookEndpoint", () => {
 
 describe("webhookUrlHint", () => {
   it.each([
-    ["https://hooks.slack.com/services/T/B/X", "https://hooks.slack.com/…"],
-    ["https://example.com", "https://example.com/"],
-    ["https://example.com/?token=x", "https://example.com/…"],
-    ["http://127.0.0.1:4000/h", "http://127.0.0.1:4000/…"],
+    ["https://hooks.slack.com/services/T/B/X", "https://hooks.slack.com/•••"],
+    ["https://example.com", "https://example.com"],
+    ["https://example.com/?token=x", "https://example.com/?token=•••"],
+    ["https://example.com/h?token=x&v=2", "https://example.com/•••?token=•••&v=•••"],
+    ["http://127.0.0.1:4000/h", "http://127.0.0.1:4000/•••"],
     ["nonsense", "•••"],
   ])("masks %s as %s", (url, hint) => {
     expect(webhookUrlHint(url)).toBe(hint);
@@ -332,6 +337,61 @@ describe("sendWebhookTest", () => {
     expect(result.detail).not.toContain("/hooks/broken");
     const row = await storedRow(created.endpoint.id);
     expect(row.lastStatus).toMatch(/^failed: .*500/);
+  });
+
+  it("keeps the URL's query values out of the receiver's echoed error, on Settings too", async () => {
+    const created = await createWebhookEndpoint(
+      asAdmin(),
+      generic(`/hooks/echo?token=query-secret-${uniqueSuffix()}&team=ops`),
+      { secrets },
+    );
+    const token =
+      /token=([^&]+)/.exec(
+        secrets.decrypt((await storedRow(created.endpoint.id)).urlCiphertext, created.endpoint.id),
+      )?.[1] ?? "";
+    expect(token).toMatch(/^query-secret-/);
+    // receivers like to say what they got: the request line, or the whole URL
+    for (const body of [
+      `bad request to /hooks/echo?token=${token}&team=ops`,
+      `bad request to ${receiver.url}/hooks/echo?token=${token}&team=ops`,
+      `unknown token ${token}`,
+    ]) {
+      receiver.respondNext({ status: 400, body });
+      const result = await sendWebhookTest(asAdmin(), created.endpoint.id, {
+        consoleUrl: CONSOLE,
+        secrets,
+      });
+      expect(result).toMatchObject({ ok: false, status: 400 });
+      const [listed] = (await listWebhookEndpoints(database.db)).filter(
+        (e) => e.id === created.endpoint.id,
+      );
+      for (const shown of [
+        result.detail,
+        listed?.lastStatus,
+        (await storedRow(created.endpoint.id)).lastStatus,
+      ]) {
+        expect(shown).toContain("400");
+        expect(shown).not.toContain(token);
+        expect(shown).not.toContain("/hooks/echo");
+      }
+      expect(JSON.stringify(listed)).not.toContain(token);
+    }
+  });
+
+  it("masks URLs in a status stored before masking covered query strings", async () => {
+    const created = await createWebhookEndpoint(asAdmin(), generic(), { secrets });
+    await database.db
+      .update(webhookEndpoints)
+      .set({
+        lastStatus: "failed: answered 400: bad request to https://h.example/x?token=old-leak",
+      })
+      .where(eq(webhookEndpoints.id, created.endpoint.id));
+    const [listed] = (await listWebhookEndpoints(database.db)).filter(
+      (e) => e.id === created.endpoint.id,
+    );
+    expect(listed?.lastStatus).toBe(
+      "failed: answered 400: bad request to https://h.example/•••?token=•••",
+    );
   });
 
   it("reports an endpoint nobody listens on as an error, without its path", async () => {

@@ -12,6 +12,8 @@ import { type Executor, getDb } from "@/lib/db/client";
 import { type WebhookEndpoint, webhookEndpoints, webhookPresets } from "@/lib/db/schema";
 import { AppError, type FieldErrors, forbidden, notFound } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { maskUrl, maskUrls } from "@/lib/mask-urls";
+import { text } from "@/lib/validation";
 import { createWebhookSender } from "./channels/webhook";
 import { renderWebhookBody } from "./templates/webhook";
 import type { DeliveryResult, WebhookPreset, WebhookSender } from "./types";
@@ -48,20 +50,15 @@ export function webhookUrlProblem(value: string): string | null {
 
 /** One schema for the Settings form and the service. */
 export const webhookEndpointInputSchema = z.object({
-  name: z
-    .string({ error: "Name the webhook, e.g. “#ops in Slack”." })
-    .trim()
+  name: text({ error: "Name the webhook, e.g. “#ops in Slack”." })
     .min(1, { error: "Name the webhook, e.g. “#ops in Slack”, so you can tell it apart." })
     .max(WEBHOOK_NAME_MAX, {
       error: `Use at most ${WEBHOOK_NAME_MAX} characters for the webhook's name.`,
     }),
-  url: z
-    .string({ error: "Enter the endpoint's URL." })
-    .trim()
-    .superRefine((value, ctx) => {
-      const problem = webhookUrlProblem(value);
-      if (problem) ctx.addIssue({ code: "custom", message: problem });
-    }),
+  url: text({ error: "Enter the endpoint's URL." }).superRefine((value, ctx) => {
+    const problem = webhookUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   preset: z.enum(webhookPresets, {
     error: "Choose generic (signed JSON) or slack (Slack incoming webhook).",
   }),
@@ -112,15 +109,9 @@ export type WebhookTestResult = {
 
 type SecretsOption = { secrets?: SecretBox };
 
-/** `https://hooks.slack.com/…`: scheme and host, the path (often a token) masked. */
+/** `https://hooks.slack.com/•••`: scheme and host; the path (often a token) and query masked. */
 export function webhookUrlHint(value: string): string {
-  try {
-    const url = new URL(value);
-    const rest = url.pathname !== "/" || url.search ? "…" : "";
-    return `${url.protocol}//${url.host}/${rest}`;
-  } catch {
-    return "•••";
-  }
+  return maskUrl(value);
 }
 
 /** `whsec_` and 32 random bytes in base64url. */
@@ -128,10 +119,10 @@ export function generateWebhookSecret(): string {
   return `${WEBHOOK_SECRET_PREFIX}${randomBytes(32).toString("base64url")}`;
 }
 
-/** The text kept in last_status: "ok: <answer>" or "failed: <why>". */
+/** The text kept in last_status: "ok: <answer>" or "failed: <why>", any URL in it masked. */
 export function deliveryStatusText(result: DeliveryResult): string {
-  const text = result.ok ? `ok: ${result.response}` : `failed: ${result.error}`;
-  return text.length > STATUS_MAX ? `${text.slice(0, STATUS_MAX - 1)}…` : text;
+  const status = maskUrls(result.ok ? `ok: ${result.response}` : `failed: ${result.error}`);
+  return status.length > STATUS_MAX ? `${status.slice(0, STATUS_MAX - 1)}…` : status;
 }
 
 function toSummary(row: WebhookEndpoint): WebhookEndpointSummary {
@@ -145,7 +136,8 @@ function toSummary(row: WebhookEndpoint): WebhookEndpointSummary {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     lastDeliveryAt: row.lastDeliveryAt,
-    lastStatus: row.lastStatus,
+    // masked again as it is shown: rows written before masking covered query strings
+    lastStatus: row.lastStatus === null ? null : maskUrls(row.lastStatus),
     lastOk: row.lastStatus === null ? null : row.lastStatus.startsWith("ok"),
   };
 }

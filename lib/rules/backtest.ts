@@ -11,6 +11,7 @@ import { queryRows } from "@/lib/db/execute";
 import { apps } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { step } from "@/lib/incidents/machine";
+import { formNumber } from "@/lib/validation";
 import { evaluateRule, type Measurement, type Target, targetKey } from "./evaluate";
 import { type KindParams, type RuleInput, ruleInputSchema } from "./schema";
 
@@ -335,9 +336,11 @@ export const backtestInputSchema = z.object({
       return null;
     }
   }, ruleInputSchema),
-  hours: z.coerce
-    .number()
-    .refine((h) => h === 24 || h === 168, { error: "Backtest over 24 h or 7 d." }),
+  // the editor posts its choice as text
+  hours: z.preprocess(
+    formNumber,
+    z.union([z.literal(24), z.literal(168)], { error: "Backtest over 24 h or 7 d." }),
+  ),
 });
 
 /** The editor's "what would this rule have done" with the install's cooling periods. */

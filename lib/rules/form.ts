@@ -2,6 +2,7 @@
 // plain-language summary. Pure: the client form and the server actions share it.
 import { z } from "zod";
 import type { Channel, RuleKind } from "@/lib/db/schema";
+import { formNumber } from "@/lib/validation";
 import {
   ACTION_LABELS,
   describeRule,
@@ -153,17 +154,29 @@ export function splitRecipients(value: string): string[] {
     .filter(Boolean);
 }
 
-/** The form's flat values as the object ruleInputSchema checks (unknown values pass through). */
+const isRuleKind = (value: string): value is RuleKind => Object.hasOwn(PARAM_FIELDS, value);
+
+/**
+ * The form's flat values as the object ruleInputSchema checks, shaped as the API sends them: number
+ * fields as numbers (blank: absent; text that is no number: NaN, refused under the field's name).
+ */
 export function formValuesToRuleInput(values: Record<string, unknown>): Record<string, unknown> {
+  const kind = text(values.kind);
+  const numeric = new Set(
+    (isRuleKind(kind) ? PARAM_FIELDS[kind] : [])
+      .filter((field) => field.type === "number")
+      .map((field) => field.name),
+  );
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (key.startsWith("params.") && text(value).trim() !== "") {
-      params[key.slice("params.".length)] = value;
+      const name = key.slice("params.".length);
+      params[name] = numeric.has(name) ? formNumber(value) : value;
     }
   }
   return {
     name: text(values.name),
-    kind: text(values.kind),
+    kind,
     app: text(values.app),
     dynoType: text(values.dynoType),
     dyno: text(values.dyno),
@@ -171,8 +184,8 @@ export function formValuesToRuleInput(values: Record<string, unknown>): Record<s
     channels: RULE_CHANNELS.filter((channel) => values[`channels.${channel}`] === "on"),
     recipients: splitRecipients(text(values.recipients)),
     action: text(values.action) || undefined,
-    repeatIntervalSeconds: text(values.repeatIntervalSeconds),
-    restartCoolingSeconds: text(values.restartCoolingSeconds),
+    repeatIntervalSeconds: formNumber(text(values.repeatIntervalSeconds)),
+    restartCoolingSeconds: formNumber(text(values.restartCoolingSeconds)),
     dryRun: values.dryRun === "on",
     enabled: values.enabled === "on",
   };

@@ -2,6 +2,7 @@
 // (or every app) and a dyno type (or every type, or one dyno); its kind decides its thresholds.
 import { z } from "zod";
 import type { Rule, RuleAction, RuleKind } from "@/lib/db/schema";
+import { numberError, text } from "@/lib/validation";
 
 export const RULE_KINDS = [
   "error_code",
@@ -37,19 +38,21 @@ export const ACTION_LABELS: Record<RuleAction, string> = {
   restart_app: "Restart the app",
 };
 
+// JSON numbers only: "3", true and [3] are refused, not coerced (form.ts parses form text)
 const int = (min: number, max: number, what: string) =>
-  z.coerce
-    .number({ error: `${what} must be a number` })
+  z
+    .number({ error: numberError(what) })
     .int({ error: `${what} must be a whole number` })
     .min(min, { error: `${what} must be at least ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
 const decimal = (min: number, max: number, what: string) =>
-  z.coerce
-    .number({ error: `${what} must be a number` })
+  z
+    .number({ error: numberError(what) })
     .min(min, { error: `${what} must be at least ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
+/** Blank text means none (null). */
 const optionalText = <T extends z.ZodType>(schema: T) =>
   z.preprocess(
     (value) => (typeof value === "string" && value.trim() === "" ? null : value),
@@ -59,8 +62,8 @@ const optionalText = <T extends z.ZodType>(schema: T) =>
 /** Kind-specific thresholds, stored in rules.params. */
 /** Every kind: how long a breach lasts before it fires (pending until then); 0 fires at once. */
 const forSeconds = {
-  forSeconds: z.coerce
-    .number({ error: "Pending for must be a number" })
+  forSeconds: z
+    .number({ error: numberError("Pending for") })
     .int({ error: "Pending for must be a whole number of seconds" })
     .min(0, { error: "Pending for must be at least 0" })
     .max(86_400, { error: "Pending for must be at most 86400" })
@@ -70,9 +73,7 @@ const forSeconds = {
 export const paramsSchemas = {
   error_code: z.object({
     ...forSeconds,
-    code: z
-      .string({ error: "Pick an error code." })
-      .trim()
+    code: text({ error: "Pick an error code." })
       .toUpperCase()
       .regex(/^[HRL]\d{2}$/, { error: "An error code looks like H12, R14 or L10." }),
     leastCount: int(1, 100_000, "Least count"),
@@ -119,24 +120,24 @@ export const PHONE = /^\+[1-9]\d{6,14}$/;
 export const isPhoneNumber = (value: string) => PHONE.test(value);
 
 const commonShape = {
-  name: z
-    .string({ error: "Name the rule." })
-    .trim()
+  name: text({ error: "Name the rule." })
     .min(1, { error: "Name the rule." })
     .max(120, { error: "Keep the name under 120 characters." }),
   /** An app's name; null: every app. */
-  app: optionalText(z.string().trim().max(100)),
+  app: optionalText(
+    text({ error: "An app is named by text." }).max(100, {
+      error: "Keep the app's name under 100 characters.",
+    }),
+  ),
   dynoType: optionalText(
-    z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_-]{1,60}$/i, { error: "A dyno type looks like web or worker." }),
+    text({ error: "A dyno type looks like web or worker." }).regex(/^[a-z0-9_-]{1,60}$/i, {
+      error: "A dyno type looks like web or worker.",
+    }),
   ),
   dyno: optionalText(
-    z
-      .string()
-      .trim()
-      .regex(/^[a-z0-9_-]{1,60}\.\d{1,5}$/i, { error: "A dyno looks like web.2." }),
+    text({ error: "A dyno looks like web.2." }).regex(/^[a-z0-9_-]{1,60}\.\d{1,5}$/i, {
+      error: "A dyno looks like web.2.",
+    }),
   ),
   channels: z
     .array(z.enum(["email", "sms", "webhook"], { error: "Channels are email, sms or webhook." }))
@@ -145,18 +146,17 @@ const commonShape = {
   /** Email addresses (email channel) and phone numbers in E.164 (SMS channel). */
   recipients: z
     .array(
-      z
-        .string()
-        .trim()
-        .refine((v) => EMAIL.test(v) || PHONE.test(v), {
-          error: "Each recipient is an email address or a phone number like +41793026727.",
-        }),
+      text({
+        error: "Each recipient is an email address or a phone number like +41793026727.",
+      }).refine((v) => EMAIL.test(v) || PHONE.test(v), {
+        error: "Each recipient is an email address or a phone number like +41793026727.",
+      }),
     )
     .max(50, { error: "At most 50 recipients." })
     .default([]),
   action: z.enum(RULE_ACTIONS, { error: "Pick an action." }).default("none"),
-  repeatIntervalSeconds: optionalText(int(10, 86_400, "The repeat interval")),
-  restartCoolingSeconds: optionalText(int(0, 86_400, "The restart cooling period")),
+  repeatIntervalSeconds: int(10, 86_400, "The repeat interval").nullable().default(null),
+  restartCoolingSeconds: int(0, 86_400, "The restart cooling period").nullable().default(null),
   dryRun: z.boolean({ error: "Dry run is true or false." }).default(false),
   enabled: z.boolean({ error: "Enabled is true or false." }).default(true),
 };

@@ -367,7 +367,7 @@ describe("rule form values", () => {
     });
     expect(input).toMatchObject({
       app: "",
-      params: { percent: "95" },
+      params: { percent: 95 },
       channels: [],
       recipients: ["a@example.com", "b@example.com", "c@example.com"],
       dryRun: false,

@@ -88,7 +88,7 @@ describe("POST /api/checks", () => {
     expect(JSON.parse(text)).toMatchObject({
       kind: "postgres",
       url: null,
-      secretHint: "postgres://shop:•••@db.internal:5432/shop",
+      secretHint: "postgres://•••@db.internal:5432/•••",
       config: { table: "orders" },
     });
   });
@@ -136,6 +136,74 @@ describe("POST /api/checks", () => {
   });
 });
 
+describe("hostile input", () => {
+  const fieldsOf = async (response: Response) => {
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.error.code).toBe("validation");
+    return body.error.fields as Record<string, string[]>;
+  };
+
+  it.each([true, "60", " 60 ", "0x3c", "6e1", [60], {}, null])(
+    "refuses intervalSeconds %j (the API takes JSON numbers) with 422 on intervalSeconds",
+    async (intervalSeconds) => {
+      const fields = await fieldsOf(
+        await collection({ method: "POST", body: { ...WEB, intervalSeconds } }),
+      );
+      expect(Object.keys(fields)).toEqual(["intervalSeconds"]);
+    },
+  );
+
+  it("refuses a Redis threshold given as text", async () => {
+    const fields = await fieldsOf(
+      await collection({
+        method: "POST",
+        body: {
+          name: "Queue",
+          kind: "redis",
+          url: "redis://:pw@127.0.0.1:6379/0",
+          config: { listName: "jobs", listThreshold: "100" },
+        },
+      }),
+    );
+    expect(fields["config.listThreshold"]?.join(" ")).toMatch(/JSON number/);
+  });
+
+  it.each([
+    ["name", "Shop\u0000health", /NUL/],
+    ["name", "Shop \udfff", /surrogate/],
+    ["app", "shop\u0000prod", /NUL/],
+    ["url", "https://shop.example.com/he\u0000alth", /NUL/],
+    ["config", { expectedStatus: "200", bodyText: "ok\u0000" }, /NUL/],
+  ])("refuses %s %j with 422 naming the field", async (field, value, message) => {
+    const fields = await fieldsOf(
+      await collection({ method: "POST", body: { ...WEB, [field]: value } }),
+    );
+    const key = Object.keys(fields).find((k) => k === field || k.startsWith(`${field}.`));
+    expect(key, JSON.stringify(fields)).toBeDefined();
+    expect(fields[key ?? ""]?.join(" ")).toMatch(message);
+  });
+
+  it("refuses a PATCH whose app holds a NUL with 422 on app", async () => {
+    const created = await (await collection({ method: "POST", body: WEB })).json();
+    const fields = await fieldsOf(
+      await one(created.id, { method: "PATCH", body: { app: "shop\u0000" } }),
+    );
+    expect(Object.keys(fields)).toEqual(["app"]);
+  });
+
+  it.each(["0x10", "1e1", " 5", "5.0", "-1", ""])(
+    "refuses results limit=%j: digits only",
+    async (limit) => {
+      const created = await (await collection({ method: "POST", body: WEB })).json();
+      const fields = await fieldsOf(
+        await resultsOf(created.id, `?limit=${encodeURIComponent(limit)}`),
+      );
+      expect(Object.keys(fields)).toEqual(["limit"]);
+    },
+  );
+});
+
 describe("GET /api/checks", () => {
   it("lists checks for viewers, without any secret, and refuses anonymous callers", async () => {
     const created = await (await collection({ method: "POST", body: PG })).json();
@@ -173,7 +241,7 @@ describe("/api/checks/[id]", () => {
     });
     const text = await newUrl.text();
     expect(text).not.toContain("new-pass-123");
-    expect(JSON.parse(text).secretHint).toBe("postgresql://other:•••@db2.internal/shop");
+    expect(JSON.parse(text).secretHint).toBe("postgresql://•••@db2.internal/•••");
 
     const deleted = await one(created.id, { method: "DELETE" });
     expect(deleted.status).toBe(204);

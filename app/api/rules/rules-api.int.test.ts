@@ -127,6 +127,58 @@ describe("POST /api/rules", () => {
   });
 });
 
+describe("hostile input", () => {
+  const fieldsOf = async (response: Response) => {
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.error.code).toBe("validation");
+    return body.error.fields as Record<string, string[]>;
+  };
+
+  it.each([true, "3", " 3 ", "0x3", "3e0", [3], {}, null])(
+    "refuses leastCount %j (the API takes JSON numbers) with 422 on params.leastCount",
+    async (leastCount) => {
+      const response = await collection({
+        method: "POST",
+        body: { ...R14, params: { ...R14.params, leastCount } },
+      });
+      const fields = await fieldsOf(response);
+      expect(Object.keys(fields)).toEqual(["params.leastCount"]);
+      expect(fields["params.leastCount"]?.join(" ")).toMatch(/must be a (JSON )?number/);
+    },
+  );
+
+  it.each(["true", 1, null])("refuses enabled %j: booleans are true or false", async (enabled) => {
+    const fields = await fieldsOf(await collection({ method: "POST", body: { ...R14, enabled } }));
+    expect(Object.keys(fields)).toEqual(["enabled"]);
+  });
+
+  it.each([
+    ["name", "R14\u0000on web", /NUL/],
+    ["name", "R14 \ud800", /surrogate/],
+    ["name", "R14\u001b[31m", /control character/],
+    ["app", "shop\u0000prod", /NUL/],
+    ["dynoType", "web\u0000", /NUL/],
+    ["recipients", ["ops\u0000@example.com"], /NUL/],
+  ])("refuses %s %j with 422 naming the field", async (field, value, message) => {
+    const fields = await fieldsOf(
+      await collection({ method: "POST", body: { ...R14, [field]: value } }),
+    );
+    const key = Object.keys(fields).find((k) => k === field || k.startsWith(`${field}.`));
+    expect(key, JSON.stringify(fields)).toBeDefined();
+    expect(fields[key ?? ""]?.join(" ")).toMatch(message);
+  });
+
+  it("refuses a PATCH whose app holds a NUL with 422 on app, and keeps the rule", async () => {
+    const created = await (await collection({ method: "POST", body: R14 })).json();
+    const fields = await fieldsOf(
+      await one(created.id, { method: "PATCH", body: { app: "shop-prod\u0000" } }),
+    );
+    expect(Object.keys(fields)).toEqual(["app"]);
+    expect(await (await one(created.id)).json()).toMatchObject({ app: "shop-prod" });
+  });
+});
+
 describe("GET /api/rules", () => {
   it("lists rules for viewers too, and refuses anonymous callers", async () => {
     const created = await (

@@ -36,7 +36,7 @@ export const checks = pgTable(
     config: jsonb("config").$type<Record<string, unknown>>().notNull(),
     /** AES-256-GCM of the Redis/Postgres URL under SECRETS_KEY; null for web checks. */
     secretCiphertext: text("secret_ciphertext"),
-    /** The URL with its password masked (`redis://:•••@host:6379/0`): all the console ever shows. */
+    /** The URL masked to scheme://host (`redis://•••@host:6379/•••`): all the console shows. */
     secretHint: text("secret_hint"),
     nextRunAt: timestamp("next_run_at", { withTimezone: true }).notNull().defaultNow(),
     leaseOwner: text("lease_owner"),

@@ -14,7 +14,7 @@ export const webhookEndpoints = pgTable(
     preset: text("preset").$type<WebhookPresetName>().notNull(),
     /** AES-256-GCM of the URL under SECRETS_KEY, bound to the row id (lib/checks/secrets.ts). */
     urlCiphertext: text("url_ciphertext").notNull(),
-    /** `https://hooks.slack.com/…`: scheme and host only, all the console ever shows. */
+    /** `https://hooks.slack.com/•••`: scheme and host only, all the console ever shows. */
     urlHint: text("url_hint").notNull(),
     /** The generic preset's HMAC signing secret, sealed like the URL; null for Slack. */
     secretCiphertext: text("secret_ciphertext"),

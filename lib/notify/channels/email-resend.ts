@@ -5,6 +5,7 @@
 // Settings come in as arguments (lib/config reads them); the API key never appears in a result.
 import "server-only";
 import { Resend } from "resend";
+import { maskUrls } from "@/lib/mask-urls";
 import type { DeliveryResult, EmailMessage, EmailSender } from "@/lib/notify/types";
 
 export const RESEND_DEFAULT_BASE_URL = "https://api.resend.com";
@@ -151,7 +152,7 @@ function retryAfterSeconds(value: string | undefined): number | undefined {
 function scrub(text: string, apiKey?: string): string {
   let out = text;
   if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join("***");
-  return clip(out.replace(/\bre_[A-Za-z0-9_]{6,}/g, "re_***"));
+  return clip(maskUrls(out).replace(/\bre_[A-Za-z0-9_]{6,}/g, "re_***"));
 }
 
 function clip(text: string): string {

@@ -2,6 +2,7 @@
 // (bounded), Retry-After understood, and secrets scrubbed from anything bound for the outbox row.
 // SMS provider files (sms-infobip.ts, sms-twilio.ts…) only build the request and read the answer;
 // webhook.ts uses the same reading, Retry-After and scrubbing.
+import { maskUrls } from "@/lib/mask-urls";
 import type { DeliveryResult } from "@/lib/notify/types";
 
 export type DeliveryFailure = Extract<DeliveryResult, { ok: false }>;
@@ -134,11 +135,20 @@ export function unanswered(
   );
 }
 
-/** Removes every secret (4+ characters) from text bound for storage, and clips it. */
+const IS_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * Text bound for storage and display, clipped: every URL in it masked to scheme://host (a secret
+ * that is a URL also wherever its path, query or values appear alone), every other secret (4+
+ * characters) replaced.
+ */
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = maskUrls(
+    text,
+    secrets.filter((secret) => IS_URL.test(secret)),
+  );
   for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join("***");
+    if (secret && secret.length >= 4 && !IS_URL.test(secret)) out = out.split(secret).join("***");
   }
   return clip(out);
 }

@@ -289,7 +289,7 @@ describe("Twilio adapter against a local Twilio", () => {
       retryable: false,
       status: 400,
       error:
-        "Twilio refused the SMS (400, error 21211: The 'To' number +12 is not a valid phone number.) See https://www.twilio.com/docs/errors/21211",
+        "Twilio refused the SMS (400, error 21211: The 'To' number +12 is not a valid phone number.) See https://www.twilio.com/•••",
     });
   });
 

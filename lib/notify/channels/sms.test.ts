@@ -248,7 +248,7 @@ describe("classifyTwilioAnswer", () => {
       twilioError(400, 21211, "The 'To' number +12 is not a valid phone number."),
     );
     expect(!invalid.ok && invalid.error).toBe(
-      "Twilio refused the SMS (400, error 21211: The 'To' number +12 is not a valid phone number.) See https://www.twilio.com/docs/errors/21211",
+      "Twilio refused the SMS (400, error 21211: The 'To' number +12 is not a valid phone number.) See https://www.twilio.com/•••",
     );
     const auth = classifyTwilioAnswer(401, twilioError(401, 20003, "Authenticate"));
     expect(!auth.ok && auth.error).toBe(

@@ -224,4 +224,30 @@ describe("createWebhookSender against a local receiver", () => {
     const ok = await createWebhookSender().send(message({ url }));
     expect(ok.ok && ok.response.length).toBeLessThanOrEqual(210);
   });
+
+  it.each([
+    (path: string, query: string) => `bad request to ${path}?${query}`,
+    (path: string, query: string) => `bad request to ${receiver.url}${path}?${query}`,
+    (_path: string, query: string) => `unexpected query ${query}`,
+    (_path: string, query: string) => `unexpected query ${decodeURIComponent(query)}`,
+    (_path: string) => `no route for https://elsewhere.example${_path}?key=elsewhere-secret-1`,
+  ])("keeps the URL's query values out of what the receiver echoes (%#)", async (echo) => {
+    const path = "/hooks/h";
+    const query = "token=q-secret-0123&sig=a%2Fb%2Bsignature";
+    const url = `${receiver.url}${path}?${query}`;
+    for (const status of [400, 200]) {
+      receiver.respondNext({ status, body: echo(path, query) });
+      const result = await createWebhookSender().send(message({ url }));
+      const shown = JSON.stringify(result);
+      for (const secret of [
+        "q-secret-0123",
+        "a/b+signature",
+        "a%2Fb%2Bsignature",
+        "elsewhere-secret-1",
+      ]) {
+        expect(shown).not.toContain(secret);
+      }
+      if (status === 400) expect(shown).toContain(new URL(receiver.url).host);
+    }
+  });
 });

@@ -5,7 +5,7 @@
 // not land on a host nobody configured): a 3xx is reported, not retryable, with where it pointed.
 //
 // The URL can itself be a secret (a Slack webhook URL is its own credential), so results name only
-// the endpoint's origin, never its path or query.
+// the endpoint's origin, never its path or query, nor the parts of them a receiver echoes back.
 import "server-only";
 import { webhookHeaders } from "@/lib/notify/templates/webhook";
 import type { DeliveryResult, WebhookMessage, WebhookSender } from "@/lib/notify/types";
@@ -42,7 +42,7 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
       const target = parseEndpoint(message.url);
       if (!target.ok) return target.failure;
       const { url, origin } = target;
-      const secrets = [message.secret, url.href, url.pathname.length > 1 ? url.pathname : ""];
+      const secrets = [message.secret, url.href];
       if (message.preset === "generic" && !message.secret) {
         return {
           ok: false,

@@ -4,9 +4,10 @@ import { exportMetrics, metricsQuerySchema, toCsv } from "@/lib/metrics/export";
 
 export const dynamic = "force-dynamic";
 
+// Next hands params over decoded already: decoding again turned "%25" into a URIError (a 500)
 export const GET = withRoute<{ app: string }, "user">("user", async ({ req, params }) => {
   const query = metricsQuerySchema.parse(Object.fromEntries(new URL(req.url).searchParams));
-  const table = await exportMetrics(decodeURIComponent(params.app), query);
+  const table = await exportMetrics(params.app, query);
   if (query.format === "csv") {
     return new Response(toCsv(table), {
       headers: {
@@ -16,7 +17,7 @@ export const GET = withRoute<{ app: string }, "user">("user", async ({ req, para
     });
   }
   return {
-    app: decodeURIComponent(params.app),
+    app: params.app,
     series: query.series,
     from: query.window.from,
     to: query.window.to,
