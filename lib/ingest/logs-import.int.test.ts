@@ -49,28 +49,36 @@ function runImport(args: string[], pgliteDir: string) {
 }
 
 describe("npm run logs:import", () => {
-  it("backfills a saved heroku logs file once, with a progress bar, and says what it did", async () => {
-    const { dir, file } = await prepare("backfill");
+  it(
+    "backfills a saved heroku logs file once, with a progress bar, and says what it did",
+    async () => {
+      const { dir, file } = await prepare("backfill");
 
-    const first = runImport(["--app", "acme-api", file], dir);
-    expect(first.status).toBe(0);
-    expect(first.stdout).toContain(
-      "Imported 4 lines into acme-api: 3 new events, 0 already stored, 1 not log lines.",
-    );
-    expect(first.stderr).toMatch(/\[#+\] 100% 4 lines/);
-    const again = runImport(["--app", "acme-api", file], dir);
-    expect(again.stdout).toContain("0 new events, 3 already stored");
+      const first = runImport(["--app", "acme-api", file], dir);
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain(
+        "Imported 4 lines into acme-api: 3 new events, 0 already stored, 1 not log lines.",
+      );
+      expect(first.stderr).toMatch(/\[#+\] 100% 4 lines/);
+      const again = runImport(["--app", "acme-api", file], dir);
+      expect(again.stdout).toContain("0 new events, 3 already stored");
 
-    const check = openDatabase({ pgliteDir: dir });
-    const events = await check.db.select().from(logEvents);
-    await check.close();
-    expect(events.map((e) => e.code).sort()).toEqual(["H10", "R14", null]);
-  }, 3 * RUN_TIMEOUT_MS);
+      const check = openDatabase({ pgliteDir: dir });
+      const events = await check.db.select().from(logEvents);
+      await check.close();
+      expect(events.map((e) => e.code).sort()).toEqual(["H10", "R14", null]);
+    },
+    3 * RUN_TIMEOUT_MS,
+  );
 
-  it("names the problem when the app is unknown", async () => {
-    const { dir, file } = await prepare("unknown-app");
-    const result = runImport(["--app", "nope", file], dir);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toContain("No app named nope");
-  }, 2 * RUN_TIMEOUT_MS);
+  it(
+    "names the problem when the app is unknown",
+    async () => {
+      const { dir, file } = await prepare("unknown-app");
+      const result = runImport(["--app", "nope", file], dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain("No app named nope");
+    },
+    2 * RUN_TIMEOUT_MS,
+  );
 });
