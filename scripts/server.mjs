@@ -21,7 +21,8 @@ export function createPeerServer(handle) {
   return createServer((req, res) => {
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
     Promise.resolve(handle(req, res)).catch((error) => {
-      process.stderr.write(`request failed: ${error?.stack ?? error}\n`);
+      // console, not stderr: instrumentation.ts's guard redacts secrets from what it prints
+      console.error("request failed", error);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     });
