@@ -1,5 +1,6 @@
-// `npm start`: checks the settings, builds when the build is missing or stale, then runs
-// `next start` on PORT with the embedded defaults filled in.
+// `npm start`: checks the settings, builds when the build is missing or stale, then runs the
+// production server (scripts/server.mjs: Next behind node:http, recording each request's socket
+// address for sign-in throttling) on PORT with the embedded defaults filled in.
 import "./load-env";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -77,7 +78,7 @@ function main(): void {
   process.stdout.write(`Dyno Monitor on ${config.appUrl} (port ${config.port})\n`);
   const server = spawn(
     process.execPath,
-    [require.resolve("next/dist/bin/next"), "start", "-p", String(config.port)],
+    [join(root, "scripts", "server.mjs"), "--port", String(config.port)],
     {
       cwd: root,
       stdio: "inherit",

@@ -3,9 +3,10 @@
 import { redirect } from "next/navigation";
 // Sign-in, first-run setup and sign-out: the only actions open to signed-out visitors.
 import { AuthError } from "next-auth";
-import { signIn, signOut } from "@/lib/auth/config";
+import { RateLimitedSignIn, signIn, signOut } from "@/lib/auth/config";
 import { setupSchema, signInSchema } from "@/lib/auth/schemas";
 import { createFirstAdmin } from "@/lib/auth/service";
+import { refusedSignInMessage } from "@/lib/auth/throttle";
 import { systemActor } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import type { ActionResult } from "@/lib/http/action";
@@ -36,12 +37,11 @@ export async function signInAction(_previous: unknown, formData: FormData): Prom
     });
   } catch (error) {
     if (error instanceof AuthError) {
-      const code = (error as AuthError & { code?: string }).code;
       return {
         ok: false,
         message:
-          code === "rate_limited"
-            ? "Too many failed sign-ins for this account or address. Wait 15 minutes and try again."
+          error instanceof RateLimitedSignIn
+            ? refusedSignInMessage(error.retryAfterSeconds)
             : "The email or password is wrong.",
         fieldErrors: {},
         values: { email },

@@ -2,8 +2,10 @@
 import "server-only";
 import NextAuth, { CredentialsSignin, type DefaultSession } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { getConfig } from "@/lib/config";
 import { log } from "@/lib/log";
 import { appCtx } from "@/lib/runtime";
+import { PEER_HEADER, PEER_RECORDED_FLAG, resolveClientAddress } from "./client-address";
 import { signInSchema } from "./schemas";
 import { verifyCredentials } from "./service";
 import { authSecret, SESSION_MAX_AGE_SECONDS } from "./session";
@@ -17,14 +19,35 @@ declare module "next-auth" {
   }
 }
 
+/** This email was refused from this address for now; the sign-in form says for how long. */
 export class RateLimitedSignIn extends CredentialsSignin {
   override code = "rate_limited";
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super();
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
 }
 
-/** The client address for rate limiting: the first X-Forwarded-For hop, as Heroku and Vercel set it. */
-export function clientIp(headers: Headers | undefined): string {
-  const forwarded = headers?.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers?.get("x-real-ip") || "unknown";
+/** Whether scripts/server.mjs runs this process: only then is the peer header its own writing. */
+function peerRecorded(): boolean {
+  return (globalThis as Record<symbol, unknown>)[Symbol.for(PEER_RECORDED_FLAG)] === true;
+}
+
+/**
+ * The client address for sign-in throttling: TRUSTED_PROXY_HOPS from the right of
+ * [X-Forwarded-For…, the socket address scripts/server.mjs recorded] (see resolveClientAddress).
+ */
+export function clientIp(
+  headers: Headers | undefined,
+  options: { trustedProxyHops?: number; peerRecorded?: boolean } = {},
+): string {
+  const recorded = options.peerRecorded ?? peerRecorded();
+  return resolveClientAddress({
+    forwardedFor: headers?.get("x-forwarded-for"),
+    peer: recorded ? headers?.get(PEER_HEADER) : null,
+    trustedProxyHops: options.trustedProxyHops ?? getConfig().trustedProxyHops,
+  });
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
@@ -54,7 +77,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           ip: clientIp(request?.headers),
         });
         if (!result.ok) {
-          if (result.reason === "rate_limited") throw new RateLimitedSignIn();
+          if (result.reason === "rate_limited") {
+            throw new RateLimitedSignIn(result.retryAfterSeconds);
+          }
           return null;
         }
         return {

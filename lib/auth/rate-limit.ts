@@ -1,31 +1,68 @@
+// The counters behind sign-in throttling (rules in ./throttle): failures per (email, client), per
+// client and per email, each a fixed window in the cache; works on every cache kind.
+import { createHash } from "node:crypto";
 import type { Cache } from "@/lib/cache/types";
+import { throttleBucket } from "./client-address";
+import { decideSignInAttempt, SIGN_IN_WINDOW_SECONDS, type SignInDecision } from "./throttle";
 
-// Failed sign-ins are counted per email and per client address in a fixed 15-minute window.
-export const SIGN_IN_WINDOW_SECONDS = 15 * 60;
-export const MAX_FAILURES_PER_EMAIL = 5;
-export const MAX_FAILURES_PER_IP = 30;
+// Emails are hashed: the cache (a Postgres table, a shared Redis) need not hold a list of them.
+const emailDigest = (email: string) =>
+  createHash("sha256").update(email.trim().toLowerCase()).digest("base64url").slice(0, 22);
 
-const emailKey = (email: string) => `sign-in:fail:email:${email.toLowerCase()}`;
-const ipKey = (ip: string) => `sign-in:fail:ip:${ip}`;
-
-/** Seconds the caller must wait, or 0 when another attempt is allowed. */
-export async function signInBlockedFor(cache: Cache, email: string, ip: string): Promise<number> {
-  const [byEmail, byIp] = await Promise.all([cache.get(emailKey(email)), cache.get(ipKey(ip))]);
-  const waits: Promise<number | null>[] = [];
-  if (Number(byEmail ?? 0) >= MAX_FAILURES_PER_EMAIL) waits.push(cache.ttl(emailKey(email)));
-  if (Number(byIp ?? 0) >= MAX_FAILURES_PER_IP) waits.push(cache.ttl(ipKey(ip)));
-  if (waits.length === 0) return 0;
-  const ttls = await Promise.all(waits);
-  return Math.max(1, ...ttls.map((t) => t ?? SIGN_IN_WINDOW_SECONDS));
+function keysFor(email: string, client: string) {
+  const who = emailDigest(email);
+  const from = throttleBucket(client);
+  return {
+    pair: `sign-in:fail:pair:${who}:${from}`,
+    client: `sign-in:fail:client:${from}`,
+    email: `sign-in:fail:email:${who}`,
+  };
 }
 
-export async function recordSignInFailure(cache: Cache, email: string, ip: string): Promise<void> {
+const asCount = (value: string | null) => Number.parseInt(value ?? "0", 10) || 0;
+
+/**
+ * Decides whether this attempt may check its password. The pair counts the attempt before the
+ * check (a success deletes it), so guesses sent in parallel cannot all pass on one count.
+ */
+export async function beginSignInAttempt(
+  cache: Cache,
+  email: string,
+  client: string,
+): Promise<SignInDecision> {
+  const keys = keysFor(email, client);
+  const pairAttempts = await cache.increment(keys.pair, SIGN_IN_WINDOW_SECONDS);
+  const [clientFailures, emailFailures, pairSecondsLeft] = await Promise.all([
+    cache.get(keys.client),
+    cache.get(keys.email),
+    cache.ttl(keys.pair),
+  ]);
+  return decideSignInAttempt({
+    pairFailures: pairAttempts - 1,
+    pairSecondsLeft,
+    clientFailures: asCount(clientFailures),
+    emailFailures: asCount(emailFailures),
+  });
+}
+
+/** A wrong password or unknown email: the pair already counted it in beginSignInAttempt. */
+export async function recordSignInFailure(
+  cache: Cache,
+  email: string,
+  client: string,
+): Promise<void> {
+  const keys = keysFor(email, client);
   await Promise.all([
-    cache.increment(emailKey(email), SIGN_IN_WINDOW_SECONDS),
-    cache.increment(ipKey(ip), SIGN_IN_WINDOW_SECONDS),
+    cache.increment(keys.client, SIGN_IN_WINDOW_SECONDS),
+    cache.increment(keys.email, SIGN_IN_WINDOW_SECONDS),
   ]);
 }
 
-export async function clearSignInFailures(cache: Cache, email: string): Promise<void> {
-  await cache.delete(emailKey(email));
+/** A success clears that pair only: the client's and the email's counts keep slowing others. */
+export async function recordSignInSuccess(
+  cache: Cache,
+  email: string,
+  client: string,
+): Promise<void> {
+  await cache.delete(keysFor(email, client).pair);
 }

@@ -6,7 +6,6 @@ import { users } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestUser, TEST_PASSWORD, testCtx, uniqueSuffix } from "@/lib/testing/factories";
-import { MAX_FAILURES_PER_EMAIL, SIGN_IN_WINDOW_SECONDS } from "./rate-limit";
 import {
   changeUserRole,
   createFirstAdmin,
@@ -16,6 +15,7 @@ import {
   toUserActor,
   verifyCredentials,
 } from "./service";
+import { MAX_PAIR_FAILURES, SIGN_IN_WINDOW_SECONDS } from "./throttle";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -58,44 +58,39 @@ describe("verifyCredentials", () => {
     expect(unknown).toEqual({ ok: false, reason: "invalid" });
   });
 
-  it("slows an email down after repeated failures, even with the right password, until the window passes", async () => {
+  it("refuses an email from the address that failed it, until the window passes, and tells how long", async () => {
     const user = await createTestUser(database.db);
     const clock = manualClock("2026-11-24T12:00:00Z");
     const ctx = testCtx(database.db, { clock });
-    for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
-      await verifyCredentials({
-        ctx,
-        input: { email: user.email, password: "guess" },
-        ip: `10.1.0.${i}`,
-      });
+    const attempt = (password: string, ip: string) =>
+      verifyCredentials({ ctx, input: { email: user.email, password }, ip });
+    for (let i = 0; i < MAX_PAIR_FAILURES; i++) {
+      expect(await attempt("guess", "10.1.0.1")).toEqual({ ok: false, reason: "invalid" });
     }
-    const blocked = await verifyCredentials({
-      ctx,
-      input: { email: user.email, password: TEST_PASSWORD },
-      ip: "10.1.1.1",
+    clock.advance(60_000);
+    expect(await attempt(TEST_PASSWORD, "10.1.0.1")).toEqual({
+      ok: false,
+      reason: "rate_limited",
+      retryAfterSeconds: SIGN_IN_WINDOW_SECONDS - 60,
     });
-    expect(blocked.ok).toBe(false);
-    expect(blocked).toMatchObject({ reason: "rate_limited" });
-    clock.advance((SIGN_IN_WINDOW_SECONDS + 1) * 1000);
-    const later = await verifyCredentials({
-      ctx,
-      input: { email: user.email, password: TEST_PASSWORD },
-      ip: "10.1.1.1",
-    });
-    expect(later.ok).toBe(true);
+    clock.advance(SIGN_IN_WINDOW_SECONDS * 1000);
+    expect(await attempt(TEST_PASSWORD, "10.1.0.1")).toMatchObject({ ok: true });
   });
 
-  it("slows one address down across many emails", async () => {
+  it("clears only the pair that signed in: the same address stays refused for another email", async () => {
+    const [one, two] = [await createTestUser(database.db), await createTestUser(database.db)];
     const ctx = testCtx(database.db);
-    let last: Awaited<ReturnType<typeof verifyCredentials>> | undefined;
-    for (let i = 0; i < 31; i++) {
-      last = await verifyCredentials({
-        ctx,
-        input: { email: `spray-${i}-${uniqueSuffix()}@example.com`, password: "guess" },
-        ip: "203.0.113.9",
-      });
+    const attempt = (email: string, password: string) =>
+      verifyCredentials({ ctx, input: { email, password }, ip: "10.2.0.1", wait: async () => {} });
+    for (let i = 0; i < MAX_PAIR_FAILURES - 1; i++) await attempt(one.email, "guess");
+    for (let i = 0; i < MAX_PAIR_FAILURES; i++) await attempt(two.email, "guess");
+    expect(await attempt(one.email, TEST_PASSWORD)).toMatchObject({ ok: true });
+    // one's failures are gone: five new ones are allowed before a refusal
+    for (let i = 0; i < MAX_PAIR_FAILURES; i++) {
+      expect(await attempt(one.email, "guess")).toEqual({ ok: false, reason: "invalid" });
     }
-    expect(last).toMatchObject({ ok: false, reason: "rate_limited" });
+    expect(await attempt(one.email, TEST_PASSWORD)).toMatchObject({ reason: "rate_limited" });
+    expect(await attempt(two.email, TEST_PASSWORD)).toMatchObject({ reason: "rate_limited" });
   });
 });
 

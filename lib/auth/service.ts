@@ -6,7 +6,7 @@ import { systemActor } from "@/lib/context";
 import { type User, type UserRole, users } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./password";
-import { clearSignInFailures, recordSignInFailure, signInBlockedFor } from "./rate-limit";
+import { beginSignInAttempt, recordSignInFailure, recordSignInSuccess } from "./rate-limit";
 import type {
   ChangeRoleInput,
   CreateUserInput,
@@ -55,18 +55,29 @@ export type SignInResult =
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
-/** Checks an email and password, counting failures per email and per client address. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Checks an email and password under the sign-in throttling rules (./throttle): the pair of this
+ * email and `ip` may be refused; a busy address or a much-attacked email only waits first.
+ * `wait` is how the delay is spent (tests record it instead of sleeping).
+ */
 export async function verifyCredentials({
   ctx,
   input,
   ip,
+  wait = sleep,
 }: {
   ctx: Ctx;
   input: SignInInput;
   ip: string;
+  wait?: (ms: number) => Promise<void>;
 }): Promise<SignInResult> {
-  const blockedFor = await signInBlockedFor(ctx.cache, input.email, ip);
-  if (blockedFor > 0) return { ok: false, reason: "rate_limited", retryAfterSeconds: blockedFor };
+  const decision = await beginSignInAttempt(ctx.cache, input.email, ip);
+  if (!decision.allow) {
+    return { ok: false, reason: "rate_limited", retryAfterSeconds: decision.retryAfterSeconds };
+  }
+  if (decision.delayMs > 0) await wait(decision.delayMs);
 
   const [user] = await ctx.db.select().from(users).where(eq(users.email, input.email));
   let valid = false;
@@ -82,7 +93,7 @@ export async function verifyCredentials({
     });
     return { ok: false, reason: "invalid" };
   }
-  await clearSignInFailures(ctx.cache, input.email);
+  await recordSignInSuccess(ctx.cache, input.email, ip);
   const now = ctx.clock.now();
   await ctx.db.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id));
   await recordAudit(ctx.db, toUserActor(user), {

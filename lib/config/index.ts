@@ -70,6 +70,12 @@ export const configVars = {
       "public base URL of the console, used in drain URLs and links in emails (default http://localhost:PORT)",
     example: "https://dyno-monitor.example.com",
   },
+  TRUSTED_PROXY_HOPS: {
+    schema: intInRange(0, 10, 0),
+    purpose:
+      "how many proxies in front of the console append to X-Forwarded-For (0 when clients connect directly, 1 on Heroku and on Vercel); sign-in throttling counts the address that many hops from the right",
+    example: "1",
+  },
   DATABASE_URL: {
     schema: urlString(["postgres:", "postgresql:"]),
     purpose: "Postgres connection string; unset, the console uses the embedded PGlite database",
@@ -402,6 +408,8 @@ type Parsed = { [K in keyof Vars]: z.output<Vars[K]["schema"]> };
 export type Config = {
   port: number;
   appUrl: string;
+  /** TRUSTED_PROXY_HOPS: X-Forwarded-For entries appended by proxies the console trusts. */
+  trustedProxyHops: number;
   databaseUrl: string | undefined;
   pgliteDir: string;
   /** The cache's Redis: Upstash over REST, or a Redis server over TCP (lib/cache picks one). */
@@ -542,6 +550,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: values.PORT,
     appUrl: (values.APP_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
+    trustedProxyHops: values.TRUSTED_PROXY_HOPS,
     databaseUrl: values.DATABASE_URL,
     pgliteDir,
     upstash:

@@ -1,0 +1,81 @@
+// The production HTTP server (`npm start` runs it after its checks and build): Next's request
+// handler behind node:http, which first records each request's socket address in a header the
+// client cannot set. Route handlers never see the socket, and Next only fills X-Forwarded-For from
+// it when the client sent none (next/dist/server/base-server.js: `??=`), so sign-in throttling
+// could not tell a client from the address it claims. Plain JavaScript: it runs with plain node.
+//   node scripts/server.mjs [--port 3000]   (default: PORT, else 3000)
+import { createServer } from "node:http";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** lib/auth/client-address.ts reads these two names. */
+export const PEER_HEADER = "x-dyno-monitor-peer";
+export const PEER_RECORDED_FLAG = "dyno-monitor.peer-recorded";
+
+/**
+ * A node:http server that sets PEER_HEADER to the socket's address on every request, replacing
+ * whatever the client sent under that name, then hands the request to `handle`. It also tells the
+ * app, in this process only, that the header is this server's own writing.
+ */
+export function createPeerServer(handle) {
+  globalThis[Symbol.for(PEER_RECORDED_FLAG)] = true;
+  return createServer((req, res) => {
+    req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+    Promise.resolve(handle(req, res)).catch((error) => {
+      // console, not stderr: instrumentation.ts's guard redacts secrets from what it prints
+      console.error("request failed", error);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  });
+}
+
+function portFromArgs(args) {
+  const index = args.indexOf("--port");
+  const value = index === -1 ? process.env.PORT : args[index + 1];
+  const port = Number(value ?? 3000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`--port must be a port number (1-65535), got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+async function main() {
+  const port = portFromArgs(process.argv.slice(2));
+  // as `next start` does; set before Next (and React) load
+  process.env.NODE_ENV ??= "production";
+  const { default: next } = await import("next");
+  const app = next({
+    dev: false,
+    dir: fileURLToPath(new URL("..", import.meta.url)),
+    hostname: "localhost",
+    port,
+  });
+  await app.prepare();
+  const server = createPeerServer(app.getRequestHandler());
+  server.on("error", (error) => {
+    process.stderr.write(`server failed: ${error.message}\n`);
+    process.exit(1);
+  });
+  // like `next start`: every interface, IPv6 and IPv4
+  server.listen(port, () => process.stdout.write(`Ready on port ${port}\n`));
+
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    // `next start`'s exit codes; requests in flight may finish, for 3 s at most
+    const code = signal === "SIGINT" ? 130 : 143;
+    server.close(() => process.exit(code));
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(code), 3000).unref();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    process.stderr.write(`${error?.stack ?? error}\n`);
+    process.exit(1);
+  });
+}
