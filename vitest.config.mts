@@ -20,7 +20,7 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["lib/**/*.test.ts", "app/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "node_modules/**"],
+          exclude: ["**/*.int.test.ts", "**/*.fault.test.ts", "node_modules/**"],
         },
       },
       {
@@ -35,6 +35,20 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           server: { deps: { inline: ["next-auth", "@auth/core"] } },
+        },
+      },
+      {
+        // `npm run test:faults` only (npm test names the two projects above): the production build
+        // on Postgres behind a TCP proxy, one scenario at a time, minutes each
+        resolve: { alias },
+        test: {
+          name: "faults",
+          environment: "node",
+          include: ["lib/**/*.fault.test.ts"],
+          fileParallelism: false,
+          sequence: { concurrent: false },
+          testTimeout: 360_000,
+          hookTimeout: 120_000,
         },
       },
     ],
