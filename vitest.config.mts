@@ -45,6 +45,7 @@ export default defineConfig({
           name: "faults",
           environment: "node",
           include: ["lib/**/*.fault.test.ts"],
+          globalSetup: ["./lib/testing/faults-setup.ts"],
           fileParallelism: false,
           sequence: { concurrent: false },
           testTimeout: 360_000,
