@@ -114,23 +114,24 @@ const batch = (tag: number, text = `line ${tag}\n`) => ({
 const fast = { firstBackoffMs: 10, maxBackoffMs: 20 };
 
 describe("LogplexSender", () => {
-  it("retries a connection closed under a batch with the same frame id, and counts the retry", async () => {
-    const { url, seen } = await drainServer([(req) => req.socket.destroy()]);
+  it("retries a batch whose kept-alive socket the server closed under it (npm run bench crashed on it)", async () => {
+    // the health check leaves a kept-alive socket; the server drops it as the first batch goes out
+    // on it, as `npm start` did after its 5 s keep-alive timeout while the bench built its bodies
+    const { url, seen } = await drainServer([
+      (_req, res) => res.writeHead(200).end(),
+      (req) => req.socket.destroy(),
+    ]);
+    await (await fetch(`${url}/api/health`)).arrayBuffer();
     const answers: LogplexAnswer[] = [];
-    const sender = new LogplexSender({
-      url: `${url}/api/drains/x`,
-      ...fast,
-      onAnswer: (a) => answers.push(a),
-    });
+    const sender = new LogplexSender({ url, ...fast, onAnswer: (a) => answers.push(a) });
     sender.enqueue(batch(1));
     await sender.idle();
     expect(answers.map((a) => [a.status, a.failure])).toEqual([
       [0, "connection"],
       [204, undefined],
     ]);
-    expect(new Set(seen.map((s) => s.frameId)).size).toBe(1);
-    expect(seen[0]?.frameId).toMatch(/^[0-9A-F]{32}$/);
-    expect(sender.stats()).toMatchObject({ requests: 2, retries: 1, deliveredLines: 1 });
+    expect(sender.stats()).toMatchObject({ deliveredLines: 1, retries: 1 });
+    expect(new Set(seen.slice(1).map((s) => s.frameId)).size).toBe(1);
   });
 
   it("retries 503, 429 and a request that times out, with the same frame id", async () => {
