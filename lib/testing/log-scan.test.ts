@@ -29,6 +29,12 @@ describe("scanLog", () => {
       `{"message":"Failed query: select 1 where a = $1\\nparams: secret-ish"}`,
       ["SQL parameters"],
     ],
+    ["drizzle's text with its values cut", `{"message":"Failed query: select 1 params: ***"}`, []],
+    [
+      "drizzle's values that start like a cut",
+      `{"message":"Failed query: select 1 params: ***secret,2"}`,
+      ["SQL parameters"],
+    ],
     ["a field named params", `{"params":{"job":"tick"}}`, []],
     [
       "a password hash",

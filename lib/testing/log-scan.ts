@@ -26,8 +26,8 @@ export const LEAK_RULES: readonly LeakRule[] = [
     name: "password in a URL",
     pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'*]*:(?!\*+@)[^\s@/"']+@/,
   },
-  // drizzle's "Failed query: <sql>\nparams: <values>"
-  { name: "SQL parameters", pattern: /(?:^|\\n|[\s"'])params:\s/ },
+  // drizzle's "Failed query: <sql>\nparams: <values>", unless the values were cut to ***
+  { name: "SQL parameters", pattern: /(?:^|\\n|[\s"'])params:\s+(?!\*\*\*(?:["\s,}]|$))\S/ },
 ];
 
 export type Leak = {
