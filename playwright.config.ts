@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { admin, viewer } from "./e2e/pages/console";
 
 // The suite runs against a production build (`npm start`) on the embedded defaults, with a fresh
 // PGlite directory per run so first-run setup is part of the story.
@@ -6,6 +8,21 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = process.env.E2E_BASE_URL ?? `http://localhost:${port}`;
 const dataDir = process.env.E2E_DATA_DIR ?? `.data/e2e-${Date.now()}`;
 process.env.E2E_DATA_DIR = dataDir;
+const cronSecret = "e2e-cron-secret-0123456789";
+// The server's output is kept for the log scan (npm run test:logscan), with the secrets this run
+// plants, which no log line may carry.
+const serverLog = ".data/logs/e2e-server.log";
+if (!process.env.E2E_BASE_URL) {
+  mkdirSync(".data/logs", { recursive: true });
+  writeFileSync(
+    ".data/logs/e2e-server.secrets.json",
+    `${JSON.stringify([
+      { name: "CRON_SECRET", value: cronSecret },
+      { name: "admin password", value: admin.password },
+      { name: "viewer password", value: viewer.password },
+    ])}\n`,
+  );
+}
 
 export default defineConfig({
   testDir: "e2e",
@@ -43,7 +60,8 @@ export default defineConfig({
   webServer: process.env.E2E_BASE_URL
     ? undefined
     : {
-        command: "npm start",
+        // tee: Playwright still sees the output; the file outlives the run
+        command: `npm start 2>&1 | tee ${serverLog}`,
         url: `${baseURL}/api/health`,
         timeout: 300_000,
         reuseExistingServer: false,
@@ -53,7 +71,7 @@ export default defineConfig({
           PORT: String(port),
           PGLITE_DIR: `${dataDir}/pglite`,
           SCHEDULER_INTERVAL_SECONDS: "2",
-          CRON_SECRET: "e2e-cron-secret-0123456789",
+          CRON_SECRET: cronSecret,
           LOG_LEVEL: "warn",
           // alerting story (alerting.spec.ts) in minutes, not hours
           EMAIL_COOLING_PERIOD_PER_TOPIC: "60",

@@ -37,6 +37,21 @@ export default defineConfig({
           server: { deps: { inline: ["next-auth", "@auth/core"] } },
         },
       },
+      {
+        // `npm run test:faults` only (npm test names the two projects above): the production build
+        // on Postgres behind a TCP proxy, one scenario at a time, minutes each
+        resolve: { alias },
+        test: {
+          name: "faults",
+          environment: "node",
+          include: ["lib/**/*.fault.test.ts"],
+          globalSetup: ["./lib/testing/faults-setup.ts"],
+          fileParallelism: false,
+          sequence: { concurrent: false },
+          testTimeout: 360_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,5 +1,13 @@
-// Prints one plain closing line CI can read: "vitest: N passed, N failed, N skipped".
+// Prints one plain closing line CI can read: "vitest: N passed, N failed, N skipped", or "faults: …"
+// when only the fault suite ran, after the FAULT line of each fault scenario (its figures).
 import type { Reporter, TestModule } from "vitest/node";
+
+declare module "vitest" {
+  interface TaskMeta {
+    /** A fault scenario's FAULT line (its figures), repeated before the closing line. */
+    fault?: string;
+  }
+}
 
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(
@@ -9,18 +17,25 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const figures: string[] = [];
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === "passed") passed++;
         else if (state === "failed") failed++;
         else skipped++;
+        const fault = test.meta().fault;
+        if (fault) figures.push(fault);
       }
       if (module.state() === "failed" && module.children.size === 0) failed++;
     }
     failed += unhandledErrors.length;
+    const faultsOnly =
+      testModules.length > 0 && testModules.every((m) => m.project.name === "faults");
+    const label = faultsOnly ? "faults" : "vitest";
+    const lines = figures.length > 0 ? `\n${figures.join("\n")}` : "";
     process.stdout.write(
-      `\nvitest: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
+      `${lines}\n${label}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,
     );
   }
 }

@@ -1,10 +1,13 @@
 // Drain intake end to end: a load generator posts logplex batches the size Heroku sends (a few
 // hundred lines, about 100 KB) to `npm start` on real Postgres, then checks that every line sent
-// was stored. Needs DATABASE_URL (a Postgres server); without it, says so and skips.
+// was stored. Needs DATABASE_URL (a Postgres server); without it, says so and skips. The batches go
+// out like Logplex sends them (lib/testing/logplex-sender): a connection error or a 5xx is retried
+// with the same frame id and counted, never fatal.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { newDrainSecret } from "../../lib/ingest/drain";
+import { type LogplexAnswer, LogplexSender } from "../../lib/testing/logplex-sender";
 
 const PORT = 3391;
 const BATCHES = 3300;
@@ -22,6 +25,7 @@ const skip = (reason: string) => {
     "drain_lines_sent",
     "drain_lines_stored",
     "drain_lines_lost",
+    "drain_retries",
   ]) {
     process.stdout.write(`BENCH ${name} skipped\n`);
   }
@@ -93,6 +97,8 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
 
 export async function benchDrain(serverUrl: string | undefined): Promise<void> {
   if (!serverUrl) return skip("DATABASE_URL is not set; the drain figures need a real Postgres");
+  // built before the server starts: building takes longer than a keep-alive socket stays open
+  const bodies = Array.from({ length: BATCHES }, (_, i) => batchBody(i));
   const name = `dm_bench_${Date.now()}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
@@ -125,38 +131,33 @@ export async function benchDrain(serverUrl: string | undefined): Promise<void> {
       await db`insert into drains (app_id, token_hash) values (${app?.id}, ${hash}) returning id`;
     const target = `http://127.0.0.1:${PORT}/api/drains/${drain?.id}.${secret}`;
 
-    const bodies = Array.from({ length: BATCHES }, (_, i) => batchBody(i));
     const latencies: number[] = [];
     let failures = 0;
-    const send = async (index: number) => {
-      const batch = bodies[index];
-      if (!batch) return;
-      const t0 = performance.now();
-      const response = await fetch(target, {
-        method: "POST",
-        body: batch.body,
-        headers: {
-          "Content-Type": "application/logplex-1",
-          "Logplex-Msg-Count": String(LINES_PER_BATCH),
-          "Logplex-Frame-Id": randomBytes(16).toString("hex").toUpperCase(),
-          "Logplex-Drain-Token": "d.bench",
-        },
-      });
-      if (index >= WARMUP_BATCHES) latencies.push(performance.now() - t0);
-      if (response.status !== 204) failures++;
-    };
+    const sender = new LogplexSender({
+      url: target,
+      concurrency: CONCURRENCY,
+      drainToken: "d.bench",
+      // each body is one Heroku-sized batch: never merged with the next
+      maxBatchBytes: 0,
+      onAnswer: (answer: LogplexAnswer) => {
+        if ((answer.tags[0] ?? 0) >= WARMUP_BATCHES) latencies.push(answer.ms);
+        if (answer.status !== 204) failures++;
+      },
+    });
     const run = async (from: number, to: number) => {
-      let next = from;
-      const sender = async () => {
-        while (next < to) await send(next++);
-      };
-      await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+      for (let i = from; i < to; i++) {
+        const batch = bodies[i];
+        if (batch) sender.enqueue({ body: batch.body, count: LINES_PER_BATCH, tag: i });
+      }
+      await sender.idle();
     };
     await run(0, WARMUP_BATCHES);
     const started = performance.now();
     await run(WARMUP_BATCHES, BATCHES);
     const seconds = (performance.now() - started) / 1000;
     const timedLines = (BATCHES - WARMUP_BATCHES) * LINES_PER_BATCH;
+    const stats = sender.stats();
+    sender.close();
 
     const sent = BATCHES * LINES_PER_BATCH;
     const [stored] = await db`select lines::int as lines from drains where id = ${drain?.id}`;
@@ -171,7 +172,7 @@ export async function benchDrain(serverUrl: string | undefined): Promise<void> {
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     const storedLines = Number(stored?.lines ?? 0);
     process.stdout.write(
-      `drain intake: ${sent} lines in ${BATCHES} batches of ${LINES_PER_BATCH} (${(Buffer.byteLength(bodies[0]?.body ?? "") / 1024).toFixed(0)} KB), ${CONCURRENCY} senders; the last ${BATCHES - WARMUP_BATCHES} batches timed after ${WARMUP_BATCHES} to warm up: ${timedLines} lines in ${seconds.toFixed(1)} s; ${failures} non-204 answers; router lines counted ${router?.n} of ${expectedRouter}, error events stored ${events?.n} of ${expectedEvents}\n`,
+      `drain intake: ${sent} lines in ${BATCHES} batches of ${LINES_PER_BATCH} (${(Buffer.byteLength(bodies[0]?.body ?? "") / 1024).toFixed(0)} KB), ${CONCURRENCY} senders; the last ${BATCHES - WARMUP_BATCHES} batches timed after ${WARMUP_BATCHES} to warm up: ${timedLines} lines in ${seconds.toFixed(1)} s; ${failures} non-204 answers, ${stats.retries} retries, ${stats.droppedLines + stats.expiredLines} lines given up by the sender; router lines counted ${router?.n} of ${expectedRouter}, error events stored ${events?.n} of ${expectedEvents}\n`,
     );
     process.stdout.write(`BENCH drain_lines_per_s ${(timedLines / seconds).toFixed(0)}\n`);
     process.stdout.write(`BENCH drain_p50_ms ${pct(0.5).toFixed(1)}\n`);
@@ -179,6 +180,7 @@ export async function benchDrain(serverUrl: string | undefined): Promise<void> {
     process.stdout.write(`BENCH drain_lines_sent ${sent}\n`);
     process.stdout.write(`BENCH drain_lines_stored ${storedLines}\n`);
     process.stdout.write(`BENCH drain_lines_lost ${sent - storedLines}\n`);
+    process.stdout.write(`BENCH drain_retries ${stats.retries}\n`);
   } finally {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
