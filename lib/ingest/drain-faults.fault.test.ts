@@ -9,6 +9,7 @@ import { frame } from "@/lib/heroku/simulator/drain-sender";
 import { readTrace, tallyTrace, tracedBatch } from "@/lib/testing/drain-trace";
 import {
   type Drain,
+  drainBasicUrl,
   drainPath,
   type FaultWorld,
   type Probe,
@@ -184,7 +185,9 @@ describe.skipIf(!requireService("postgres", "drain fault scenarios"))(
         const probeDrain = await world.addDrain("fault-probe");
         const base = world.server.url;
         const pid = world.server.pid;
-        const stream = startStream(`${base}${drainPath(drain)}`);
+        // the stream uses the URL form the console hands out (secret as Basic auth); the probes post
+        // to the older path form, whose secret must never reach a log line either
+        const stream = startStream(drainBasicUrl(base, drain));
         await sleep(WARM_MS);
 
         const outageStart = Date.now();
@@ -252,7 +255,7 @@ describe.skipIf(!requireService("postgres", "drain fault scenarios"))(
       worlds.push(world);
       const drain = await world.addDrain("fault-shop");
       const probeDrain = await world.addDrain("fault-probe");
-      const stream = startStream(`${world.server.url}${drainPath(drain)}`);
+      const stream = startStream(drainBasicUrl(world.server.url, drain));
       await sleep(WARM_MS);
 
       const killedAt = Date.now();
