@@ -2,10 +2,25 @@
 // SCHEDULER=off. Needs DATABASE_URL: the embedded PGlite database allows one process only.
 import "./load-env";
 import { ConfigError, getConfig } from "../lib/config";
+import { isDriverSocketRace } from "../lib/db/availability";
 import { closeDb, getDbHandle } from "../lib/db/client";
 import { runMigrations } from "../lib/db/migrate";
 import { startScheduler } from "../lib/jobs/scheduler";
 import { guardConsole, log } from "../lib/log";
+
+// A plain process dies of an uncaught exception. The driver's socket race (a connection cut during a
+// database outage) is not ours and must not stop the jobs: logged, and the worker goes on. Anything
+// else is a bug: logged, and the process exits so the platform restarts it.
+process.on("uncaughtException", (error) => {
+  if (isDriverSocketRace(error)) {
+    log.warn("the database driver dropped a write on a cut connection; going on", {
+      code: "socket-race",
+    });
+    return;
+  }
+  log.error("worker crashed", { error });
+  process.exit(1);
+});
 
 async function main() {
   guardConsole();

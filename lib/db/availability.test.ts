@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { kindOfCode, StoreUnavailableError, storeErrorCode, storeErrorKind } from "./availability";
+import {
+  isDriverSocketRace,
+  kindOfCode,
+  StoreUnavailableError,
+  storeErrorCode,
+  storeErrorKind,
+} from "./availability";
 
 const coded = (code: string, message = "failed", cause?: unknown) =>
   Object.assign(new Error(message, { cause }), { code });
@@ -62,5 +68,37 @@ describe("storeErrorKind", () => {
     const error = coded("X", "Failed query: insert … params: secret", coded("22P05"));
     expect(storeErrorCode(error)).toBe("22P05");
     expect(storeErrorCode(new Error("none"))).toBeUndefined();
+  });
+});
+
+describe("isDriverSocketRace", () => {
+  const withStack = (error: Error, stack: string) => Object.assign(error, { stack });
+  const driverStack =
+    "TypeError: Cannot read properties of null (reading 'write')\n" +
+    "    at nextWrite (/app/node_modules/postgres/cjs/src/connection.js:255:22)\n" +
+    "    at process.processImmediate (node:internal/timers:483:21)";
+  it.each([
+    [
+      "the driver's null socket write",
+      withStack(new TypeError("Cannot read properties of null (reading 'write')"), driverStack),
+      true,
+    ],
+    [
+      "the same message from our own code",
+      withStack(
+        new TypeError("Cannot read properties of null (reading 'write')"),
+        "TypeError: …\n    at run (/app/lib/jobs/tick.ts:10:5)",
+      ),
+      false,
+    ],
+    [
+      "another TypeError inside the driver",
+      withStack(new TypeError("x is not a function"), driverStack),
+      false,
+    ],
+    ["not a TypeError", withStack(new Error("reading 'write'"), driverStack), false],
+    ["not an error", "reading 'write'", false],
+  ])("%s → %s", (_name, error, expected) => {
+    expect(isDriverSocketRace(error)).toBe(expected);
   });
 });

@@ -91,6 +91,22 @@ export function storeErrorCode(error: unknown): string | undefined {
   return errorCodes(error).at(-1);
 }
 
+/**
+ * postgres-js 3.4 can throw from a timer when a connection is cut while a write is queued
+ * (`Cannot read properties of null (reading 'write')` in its connection.js: porsager/postgres
+ * #1154, unfixed). The connection is already gone and its queries fail on their own; the throw is
+ * the driver's bookkeeping, not the caller's. Next's server logs uncaught exceptions and goes on;
+ * the worker, a plain process, asks this before deciding whether one is fatal.
+ */
+export function isDriverSocketRace(error: unknown): boolean {
+  if (!(error instanceof TypeError)) return false;
+  const stack = error.stack ?? "";
+  return (
+    /reading 'write'/.test(error.message) &&
+    /[\\/]postgres[\\/](cjs|src|esm)[\\/].*connection\.js/.test(stack)
+  );
+}
+
 /** One store's availability in this process. */
 class StoreMonitor {
   private downSince: number | null = null;
