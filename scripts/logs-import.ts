@@ -41,13 +41,14 @@ async function main() {
   const stream = createReadStream(file);
   const reader = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let batch: string[] = [];
-  const totals = { read: 0, events: 0, duplicates: 0, unparsed: 0 };
+  const totals = { read: 0, events: 0, duplicates: 0, unparsed: 0, repaired: 0 };
   const flush = async () => {
     const result = await storeLines(getDb(), { appId: app.id, lines: batch });
     totals.read += result.read;
     totals.events += result.events;
     totals.duplicates += result.duplicates;
     totals.unparsed += result.unparsed;
+    totals.repaired += result.repaired;
     batch = [];
     progress(stream.bytesRead, total, totals.read);
   };
@@ -59,7 +60,7 @@ async function main() {
   progress(total, total, totals.read);
   process.stderr.write("\n");
   process.stdout.write(
-    `Imported ${totals.read} lines into ${app.name}: ${totals.events} new events, ${totals.duplicates} already stored, ${totals.unparsed} not log lines.\n`,
+    `Imported ${totals.read} lines into ${app.name}: ${totals.events} new events, ${totals.duplicates} already stored, ${totals.unparsed} not log lines${totals.repaired > 0 ? `, ${totals.repaired} with NUL or invalid characters replaced` : ""}.\n`,
   );
   await closeDb();
 }

@@ -3,6 +3,8 @@
 // lines become per-minute aggregates. A poll source's high-water mark drops lines already stored.
 import { createHash } from "node:crypto";
 import { parseLogLine } from "@/lib/logs/parse-line";
+import { cutDrainSecrets, mayHoldDrainSecret } from "@/lib/logs/secrets";
+import { storableText, truncateText } from "@/lib/logs/storable";
 import type { LogEvent } from "@/lib/logs/types";
 import { bucketIndex, emptyHistogram } from "./histogram";
 
@@ -65,6 +67,8 @@ export type Classified = {
   read: number;
   duplicates: number;
   unparsed: number;
+  /** Lines in which NUL or a lone surrogate was replaced so that they can be stored. */
+  repaired: number;
   /** L10 lines: messages Heroku dropped before they reached us. */
   droppedByHeroku: number;
   hwm: HighWaterMark | null;
@@ -160,6 +164,17 @@ function eventDetail(event: LogEvent): Record<string, unknown> | null {
   }
 }
 
+/** `row` with drain secrets cut from its message and from the strings of its detail. */
+function withoutDrainSecrets(row: EventRow): EventRow {
+  const detail = row.detail && { ...row.detail };
+  if (detail) {
+    for (const [key, value] of Object.entries(detail)) {
+      if (typeof value === "string") detail[key] = cutDrainSecrets(value);
+    }
+  }
+  return { ...row, message: cutDrainSecrets(row.message), detail };
+}
+
 export function classifyLines(options: {
   appId: string;
   lines: readonly string[];
@@ -181,11 +196,16 @@ export function classifyLines(options: {
   let read = 0;
   let duplicates = 0;
   let unparsed = 0;
+  let repaired = 0;
   let droppedByHeroku = 0;
 
-  for (const line of options.lines) {
-    if (line.length === 0) continue;
+  for (const given of options.lines) {
+    if (given.length === 0) continue;
     read++;
+    // Postgres refuses NUL in text and jsonb: one such line would fail its whole batch forever.
+    // Drain lines come repaired from parseDrainBody; this covers the poll and import paths.
+    const line = storableText(given);
+    if (line !== given) repaired++;
     const event = parseLogLine(line);
     if (event.kind === "unknown" && event.tsMicros === null) {
       unparsed++;
@@ -307,7 +327,7 @@ export function classifyLines(options: {
     if (EVENT_KINDS.has(event.kind) && event.kind !== "unknown") {
       if (event.kind === "platform_error" && event.code === "L10" && event.dropped)
         droppedByHeroku += event.dropped;
-      events.push({
+      const row: EventRow = {
         app_id: appId,
         ts: microsToIso(tsMicros),
         source: event.source,
@@ -316,10 +336,12 @@ export function classifyLines(options: {
         dyno_type: event.dynoType,
         kind: event.kind,
         code: eventCode(event),
-        message: messageOf(line).slice(0, 2000),
+        message: truncateText(messageOf(line), 2000),
         detail: eventDetail(event),
         fingerprint: fingerprint ?? lineFingerprint(appId, tsMicros, line),
-      });
+      };
+      // Router lines of the console's own app carry drain paths: never store their secrets.
+      events.push(mayHoldDrainSecret(line) ? withoutDrainSecrets(row) : row);
     }
   }
 
@@ -330,6 +352,7 @@ export function classifyLines(options: {
     read,
     duplicates,
     unparsed,
+    repaired,
     droppedByHeroku,
     hwm: Number.isFinite(maxMicros)
       ? {

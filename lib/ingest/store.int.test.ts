@@ -153,4 +153,27 @@ describe("storeLines", () => {
     expect(result.events).toBeGreaterThanOrEqual(1);
     expect(parseLogLine(noisy[0] ?? "").kind).toBe("unknown");
   });
+
+  it("stores lines holding NUL or a lone surrogate, replaced and counted (issue 12, item 3)", async () => {
+    const appId = await createApp();
+    const bad = [
+      "2025-03-04T09:43:30.776093+00:00 heroku[web.1]: Error R14 (Memory\u0000quota exceeded)",
+      "2025-03-04T09:43:31.188764+00:00 heroku[worker.1\u0000]: State changed from up to crashed",
+      "2025-03-04T09:43:32.000000+00:00 heroku[web.1]: Error R10 (Boot \uD800timeout) -> gave up",
+      "2025-03-04T09:43:33.096375+00:00 heroku[web.1]: source=web.1\u0000 dyno=heroku.187733219.5c6f0e1a sample#load_avg_1m=0.42",
+    ];
+    const result = await storeLines(database.db, { appId, lines: bad });
+    expect(result).toMatchObject({ read: 4, repaired: 4, events: 3, samples: 1 });
+    const stored = await database.db
+      .select({ message: logEvents.message, detail: logEvents.detail, proc: logEvents.proc })
+      .from(logEvents)
+      .where(eq(logEvents.appId, appId));
+    expect(stored.map((row) => row.message).sort()).toEqual([
+      "Error R10 (Boot \uFFFDtimeout) -> gave up",
+      "Error R14 (Memory\uFFFDquota exceeded)",
+      "State changed from up to crashed",
+    ]);
+    expect(stored.map((row) => row.proc)).toContain("worker.1\uFFFD");
+    expect(JSON.stringify(stored)).not.toContain("\\u0000");
+  });
 });

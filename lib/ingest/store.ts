@@ -11,6 +11,8 @@ export type StoreResult = {
   stored: number;
   duplicates: number;
   unparsed: number;
+  /** Lines stored with NUL or a lone surrogate replaced (U+FFFD). */
+  repaired: number;
   events: number;
   samples: number;
   requests: number;
@@ -48,6 +50,7 @@ export async function storeLines(
     stored: classified.read - classified.duplicates - classified.unparsed - eventDuplicates,
     duplicates: classified.duplicates + eventDuplicates,
     unparsed: classified.unparsed,
+    repaired: classified.repaired,
     events: newEvents,
     samples: classified.samples.length,
     requests: routerLines,

@@ -4,4 +4,6 @@ export { parseLogfmt } from "./logfmt";
 export type { DrainBody } from "./parse-drain-body";
 export { parseDrainBody } from "./parse-drain-body";
 export { parseLogLine } from "./parse-line";
+export { cutDrainSecrets, mayHoldDrainSecret } from "./secrets";
+export { storableText, truncateText } from "./storable";
 export type * from "./types";

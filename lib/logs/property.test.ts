@@ -186,3 +186,163 @@ describe("parseDrainBody on random input", () => {
     TIMEOUT_MS,
   );
 });
+
+// Issue 12, item 2: random intact frames with garbage, cut frames and wrong counts between them.
+// Every frame whose count is right comes out exactly once and in order, no line holds a piece of
+// one, and the broken bytes are noticed. Messages and garbage never end in a digit: garbage glued
+// to a count changes the count (that case has its own tests in parse-drain-body.test.ts).
+describe("parseDrainBody keeps every intact frame of a mixed body", () => {
+  const WORDS = [
+    "at=info",
+    "GET",
+    "/api",
+    "status=200",
+    "Größe",
+    "€",
+    "日本語",
+    "🚀",
+    "ok",
+    'x="a b"',
+  ];
+  const GARBAGE = "abcXYZ <>=-.:\"'\n\r\t0123456789é€\u0000";
+  const encode = new TextEncoder();
+  const byteLength = (s: string) => encode.encode(s).length;
+
+  type Item =
+    | { kind: "intact"; bytes: string; line: string; marker: string; quotes: boolean }
+    | { kind: "broken"; bytes: string };
+
+  function message(random: (n: number) => number, marker: string): { msg: string; line: string } {
+    const ts = `2025-03-04T09:41:${String(10 + random(50))}.${String(random(1_000_000)).padStart(6, "0")}+00:00`;
+    const [source, proc] = random(2) === 0 ? ["heroku", "router"] : ["app", `web.${1 + random(9)}`];
+    let text = marker;
+    for (let w = random(8); w > 0; w--) {
+      const r = random(20);
+      if (r === 0) text += " \u0000";
+      else if (r === 1) {
+        // a log line quoting a whole frame: its count ends inside this message
+        const quoted = `<34>1 ${ts} host app web.1 - quoted ${marker.replace(/#/g, "q")}\n`;
+        text += ` got ${byteLength(quoted)} ${quoted.trimEnd()} .`;
+      } else text += ` ${WORDS[random(WORDS.length)]}`;
+    }
+    text += "."; // never a digit last
+    const ending = ["", "\n", "\r\n"][random(3)] ?? "";
+    const msg = `<${random(192)}>1 ${ts} host ${source} ${proc} - ${text}${ending}`;
+    return { msg, line: `${ts} ${source}[${proc}]: ${text.replaceAll("\u0000", "\uFFFD")}` };
+  }
+
+  function garbage(random: (n: number) => number): string {
+    let out = "";
+    for (let i = 1 + random(24); i > 0; i--) out += GARBAGE[random(GARBAGE.length)] ?? "";
+    return `${out}g`; // something not blank, and not a digit, last
+  }
+
+  // A frame that quotes a whole frame is kept whole only when its own count lands on a header or
+  // the end (parseDrainBody prefers the quoted frame when neither lands): never garbage after it.
+  function item(random: (n: number) => number, id: number, afterQuote: boolean): Item {
+    const marker = `#${id}#`;
+    const { msg, line } = message(random, marker);
+    const length = byteLength(msg);
+    const r = afterQuote ? 3 + 4 * random(2) : random(10);
+    if (r < 5)
+      return {
+        kind: "intact",
+        bytes: `${length} ${msg}`,
+        line,
+        marker,
+        quotes: msg.includes(" got "),
+      };
+    if (r === 5) return { kind: "broken", bytes: garbage(random) };
+    if (r === 6) {
+      // cut short, never right after a digit
+      let bytes = `${length} ${msg}`.slice(0, 1 + random(length));
+      while (/\d$/.test(bytes)) bytes = bytes.slice(0, -1);
+      return { kind: "broken", bytes: bytes.length > 0 ? bytes : "cut" };
+    }
+    const wrong = [length + 1 + random(10), Math.max(0, length - 1 - random(10)), 0, 123_456_789][
+      random(4)
+    ] as number;
+    return { kind: "broken", bytes: `${wrong} ${msg}` };
+  }
+
+  const HEADER = /^(\d+) <\d{1,3}>1 /;
+
+  /**
+   * True when a broken frame's count, or the tail of its digits, happens to end exactly on a
+   * header or at the end of the body past other headers: by the issue's definition that frame is
+   * intact too, so the body has two readings and no single answer to check.
+   */
+  function ambiguous(body: string, items: Item[]): boolean {
+    const bytes = encode.encode(body);
+    const headers = new Set<number>();
+    const offsets: number[] = [];
+    let at = 0;
+    for (const it of items) {
+      // items are glued in order, with at most blanks between them
+      at = bytes.indexOf(encode.encode(it.bytes)[0] ?? 0, at);
+      offsets.push(at);
+      if (HEADER.test(it.bytes)) headers.add(at);
+      at += byteLength(it.bytes);
+    }
+    return items.some((it, index) => {
+      const count = it.kind === "broken" ? HEADER.exec(it.bytes)?.[1] : undefined;
+      if (count === undefined) return false;
+      const msgStart = (offsets[index] ?? 0) + count.length + 1;
+      for (let digits = 1; digits <= Math.min(count.length, 9); digits++) {
+        let end = msgStart + Number(count.slice(-digits));
+        if (end > bytes.length) continue;
+        while (end < bytes.length && [9, 10, 13, 32].includes(bytes[end] ?? 0)) end++;
+        const lands = end === bytes.length || headers.has(end);
+        if (lands && [...headers].some((h) => h > msgStart && h < end)) return true;
+      }
+      return false;
+    });
+  }
+
+  it(
+    "finds every intact frame exactly once, in order, in 3 000 random bodies",
+    () => {
+      const random = seeded(7);
+      const problems: string[] = [];
+      let skipped = 0;
+      for (let round = 0; round < 3_000; round++) {
+        const items: Item[] = [];
+        for (let i = 1 + random(12); i > 0; i--) {
+          const last = items.at(-1);
+          items.push(item(random, items.length, last?.kind === "intact" && last.quotes));
+        }
+        const body = items
+          .map((it) => it.bytes + (random(4) === 0 ? (["\n", "\r\n", " "][random(3)] ?? "") : ""))
+          .join("");
+        if (ambiguous(body, items)) {
+          skipped++;
+          continue;
+        }
+        const intact = items.filter((it) => it.kind === "intact");
+        const broken = items.length - intact.length;
+        const result = parseDrainBody(random(2) === 0 ? body : encode.encode(body));
+
+        const wanted = new Set(intact.map((it) => it.line));
+        const found = result.lines.filter((line) => wanted.has(line));
+        const extra = result.lines.filter((line) => !wanted.has(line));
+        const markers = intact.flatMap((it) => [it.marker, it.marker.replace(/#/g, "q")]);
+        const fail = (why: string) =>
+          problems.push(`round ${round}: ${why}\n${JSON.stringify(body)}`);
+        if (JSON.stringify(found) !== JSON.stringify(intact.map((it) => it.line)))
+          fail("intact frames missing, doubled or out of order");
+        else if (extra.some((line) => markers.some((marker) => line.includes(marker))))
+          fail("a line holds a piece of an intact frame");
+        else if (broken === 0 && (result.badFrames !== 0 || extra.length !== 0))
+          fail("a body of intact frames gave bad frames or extra lines");
+        else if (broken > 0 && result.badFrames === 0 && extra.length === 0)
+          fail("broken frames went unnoticed");
+        else if (result.lines.some((line) => line.includes("\u0000") || !line.isWellFormed()))
+          fail("a line cannot be stored");
+        if (problems.length >= 3) break;
+      }
+      expect(problems).toEqual([]);
+      expect(skipped).toBeLessThan(60);
+    },
+    TIMEOUT_MS,
+  );
+});
