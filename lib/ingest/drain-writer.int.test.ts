@@ -56,6 +56,7 @@ function batch(
     receivedAt: new Date("2025-03-04T09:43:00Z"),
     lines: lines.length,
     badFrames: 0,
+    repairedLines: 0,
     classified: classifyLines({ appId: target.appId, lines }),
   };
 }

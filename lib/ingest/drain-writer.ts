@@ -37,6 +37,8 @@ export type DrainBatch = {
   receivedAt: Date;
   lines: number;
   badFrames: number;
+  /** Lines stored with NUL, invalid UTF-8 or lone surrogates replaced (parseDrainBody). */
+  repairedLines: number;
   classified: Classified;
 };
 
@@ -169,6 +171,7 @@ type DrainTotals = {
   duplicate_batches: number;
   lines: number;
   bad_frames: number;
+  repaired_lines: number;
   dropped: number;
   last_frame_at: string | null;
 };
@@ -179,11 +182,12 @@ function drainTotalsUpdate(rows: readonly DrainTotals[]): SQL {
       duplicate_batches = drains.duplicate_batches + x.duplicate_batches,
       lines = drains.lines + x.lines,
       bad_frames = drains.bad_frames + x.bad_frames,
+      repaired_lines = drains.repaired_lines + x.repaired_lines,
       dropped_by_heroku = drains.dropped_by_heroku + x.dropped,
       last_frame_at = coalesce(x.last_frame_at, drains.last_frame_at)
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-      drain_id uuid, batches int, duplicate_batches int, lines int, bad_frames int, dropped int,
-      last_frame_at timestamptz)
+      drain_id uuid, batches int, duplicate_batches int, lines int, bad_frames int,
+      repaired_lines int, dropped int, last_frame_at timestamptz)
     where drains.id = x.drain_id
     returning 1`;
 }
@@ -216,6 +220,7 @@ function plan(batches: readonly DrainBatch[], isFresh: (key: string) => boolean)
       duplicate_batches: 0,
       lines: 0,
       bad_frames: 0,
+      repaired_lines: 0,
       dropped: 0,
       last_frame_at: null,
     };
@@ -227,6 +232,7 @@ function plan(batches: readonly DrainBatch[], isFresh: (key: string) => boolean)
     entry.batches++;
     entry.lines += batch.lines;
     entry.bad_frames += batch.badFrames;
+    entry.repaired_lines += batch.repairedLines;
     entry.dropped += batch.classified.droppedByHeroku;
     const at = batch.receivedAt.toISOString();
     if (entry.last_frame_at === null || at > entry.last_frame_at) entry.last_frame_at = at;

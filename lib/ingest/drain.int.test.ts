@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/drains/[token]/route";
 import { discoverApps } from "@/lib/apps/discover";
@@ -210,6 +210,29 @@ describe("the drain path, end to end with the simulator's drain sender", () => {
         .map((e) => e.dyno)
         .sort(),
     ).toEqual(["web.1", "web.2"]);
+  });
+
+  it("stores a line holding NUL with the character replaced, and counts it as repaired", async () => {
+    const id = await appId("billing-api");
+    const { url } = await enableDrain({
+      ctx: testCtx(database.db),
+      client,
+      input: { appId: id, appName: "billing-api", appUrl: baseUrl },
+    });
+    const before = (await drainStats(id))?.repairedLines ?? 0;
+    const line =
+      "<45>1 2025-03-04T09:51:00.000001+00:00 host heroku web.3 - Error R10 (Boot timeout) -> Web process failed to bind \u0000 nul\n";
+    const response = await post(url, `${Buffer.byteLength(line)} ${line}`, {
+      "Content-Type": "application/logplex-1",
+      "Logplex-Frame-Id": "NUL00000",
+    });
+    expect(response.status).toBe(204);
+    expect((await drainStats(id))?.repairedLines).toBe(before + 1);
+    const [event] = await database.db
+      .select()
+      .from(logEvents)
+      .where(and(eq(logEvents.appId, id), eq(logEvents.dyno, "web.3"), eq(logEvents.code, "R10")));
+    expect(event?.message).toContain("\ufffd nul");
   });
 
   it("answers 401 for an unknown or wrong token and 415 for another content type", async () => {

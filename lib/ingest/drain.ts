@@ -106,6 +106,7 @@ export async function receiveDrainRequest({
         receivedAt: ctx.clock.now(),
         lines: parsed.lines.length,
         badFrames: parsed.badFrames,
+        repairedLines: parsed.repairedLines,
         classified,
       },
       request.signal,

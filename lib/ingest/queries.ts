@@ -17,6 +17,8 @@ export type IngestHealth = {
   lastSessionLines: number | null;
   duplicates: number;
   badFrames: number;
+  /** Lines stored with unstorable characters replaced (drain; 0 for polled apps). */
+  repairedLines: number;
   droppedByHeroku: number;
   lastError: string | null;
   /** Drain: until when the secret replaced by the last rotation still works; null when it does not. */
@@ -51,6 +53,7 @@ export async function getIngestHealth(
       lastSessionLines: (current?.lastSessionLines ?? 0) + (source.lastRunLines ?? 0),
       duplicates: (current?.duplicates ?? 0) + source.duplicates,
       badFrames: 0,
+      repairedLines: 0,
       droppedByHeroku: 0,
       lastError: source.lastError ?? current?.lastError ?? null,
       oldTokenUntil: null,
@@ -65,6 +68,7 @@ export async function getIngestHealth(
       lastSessionLines: null,
       duplicates: drain.duplicateBatches,
       badFrames: drain.badFrames,
+      repairedLines: drain.repairedLines,
       droppedByHeroku: drain.droppedByHeroku,
       lastError: null,
       oldTokenUntil:

@@ -196,6 +196,8 @@ export const drains = pgTable(
     lines: bigint("lines", { mode: "number" }).notNull().default(0),
     duplicateBatches: bigint("duplicate_batches", { mode: "number" }).notNull().default(0),
     badFrames: bigint("bad_frames", { mode: "number" }).notNull().default(0),
+    /** Lines stored with NUL, invalid UTF-8 or lone surrogates replaced by U+FFFD. */
+    repairedLines: bigint("repaired_lines", { mode: "number" }).notNull().default(0),
     droppedByHeroku: bigint("dropped_by_heroku", { mode: "number" }).notNull().default(0),
   },
   (t) => [uniqueIndex("drains_app_id_key").on(t.appId)],

@@ -262,6 +262,14 @@ function LogIntakeSummary({ health }: { health: IngestHealth | undefined }) {
           {health.badFrames} bad frames · {health.droppedByHeroku} dropped by Heroku (L10)
         </dd>
       </div>
+      {health.repairedLines > 0 && (
+        <div>
+          <dt className="text-slate-500 dark:text-slate-400">Repaired</dt>
+          <dd title="NUL, invalid UTF-8 or broken Unicode replaced by U+FFFD so the line could be stored">
+            {health.repairedLines.toLocaleString("en")} lines with unstorable characters replaced
+          </dd>
+        </div>
+      )}
       {health.lastError && (
         <p className="col-span-full text-red-700 dark:text-red-400">{health.lastError}</p>
       )}

@@ -1,0 +1,1 @@
+ALTER TABLE "drains" ADD COLUMN "repaired_lines" bigint DEFAULT 0 NOT NULL;
