@@ -1,7 +1,6 @@
 // The sign-in findings of issue 12, through verifyCredentials and the address the app derives from
 // request headers, on every cache kind: failed attempts slow the attacker, never the real user.
 import { randomBytes } from "node:crypto";
-import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryCache } from "@/lib/cache/memory";
 import { createPostgresCache } from "@/lib/cache/postgres";
@@ -9,12 +8,11 @@ import { createRedisCache, type RedisCache } from "@/lib/cache/redis";
 import type { Cache } from "@/lib/cache/types";
 import { createUpstashCache } from "@/lib/cache/upstash";
 import { systemClock } from "@/lib/clock";
-import { testEnvironment } from "@/lib/config";
 import type { Ctx } from "@/lib/context";
 import { systemActor } from "@/lib/context";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createTestUser, TEST_PASSWORD, uniqueSuffix } from "@/lib/testing/factories";
-import { serviceUrl } from "@/lib/testing/services";
+import { localRedis } from "@/lib/testing/services";
 import { startUpstashServer, type UpstashServer } from "@/lib/testing/upstash-server";
 import { clientIp } from "./config";
 import { beginSignInAttempt, recordSignInFailure, recordSignInSuccess } from "./rate-limit";
@@ -34,24 +32,8 @@ afterAll(async () => {
   await database.close();
 });
 
-const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
+const { url: redisUrl, up: redisUp, side } = await localRedis("sign-in throttling on Redis caches");
 const runPrefix = `dm-test:${process.pid}-${uniqueSuffix()}:sign-in:`;
-const side = new IORedis(redisUrl, {
-  lazyConnect: true,
-  connectTimeout: 2000,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-});
-side.on("error", () => {});
-const redisUp = await side.ping().then(
-  () => true,
-  () => false,
-);
-if (!redisUp) {
-  const reason = `sign-in throttling on Redis caches: skipped, no Redis answers at ${new URL(redisUrl).host}.`;
-  if (testEnvironment().ci) throw new Error(`${reason} CI=true requires it.`);
-  process.stdout.write(`${reason}\n`);
-}
 
 let upstash: UpstashServer | undefined;
 const redisCaches: RedisCache[] = [];

@@ -4,14 +4,12 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer } from "node:tls";
-import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "@/lib/clock";
-import { testEnvironment } from "@/lib/config";
 import { cacheContract } from "@/lib/testing/cache-contract";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { serviceUrl } from "@/lib/testing/services";
+import { localRedis } from "@/lib/testing/services";
 import { startUpstashServer, type UpstashServer } from "@/lib/testing/upstash-server";
 import { createFailoverCache } from "./failover";
 import { createMemoryCache } from "./memory";
@@ -45,24 +43,8 @@ describe("postgres cache", () => {
 
 // The Redis-backed caches run on the machine's real Redis: REDIS_URL when set, else the local
 // default that CI starts. Every key of this run sits under its own prefix, removed at the end.
-const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
+const { url: redisUrl, up: redisUp, side } = await localRedis("Redis-backed caches");
 const runPrefix = `dm-test:${process.pid}-${uniqueSuffix()}:`;
-const side = new IORedis(redisUrl, {
-  lazyConnect: true,
-  connectTimeout: 2000,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-});
-side.on("error", () => {});
-const redisUp = await side.ping().then(
-  () => true,
-  () => false,
-);
-if (!redisUp) {
-  const reason = `Redis-backed caches: skipped, no Redis answers at ${new URL(redisUrl).host} (set REDIS_URL, or start redis-server on 127.0.0.1:6379).`;
-  if (testEnvironment().ci) throw new Error(`${reason} CI=true requires it.`);
-  process.stdout.write(`${reason}\n`);
-}
 
 async function keysUnder(prefix: string): Promise<string[]> {
   const keys: string[] = [];

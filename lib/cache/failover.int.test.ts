@@ -1,12 +1,10 @@
 // The failover cache across the switch: the real Redis behind a TCP proxy the test cuts and pauses
 // (the machine's Redis itself is never touched), the real Postgres cache (PGlite or Postgres).
-import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "@/lib/clock";
-import { testEnvironment } from "@/lib/config";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { serviceUrl } from "@/lib/testing/services";
+import { localRedis } from "@/lib/testing/services";
 import { startTcpProxy, type TcpProxy } from "@/lib/testing/tcp-proxy";
 import { CacheUnavailableError } from "./errors";
 import { createFailoverCache, type FailoverCache } from "./failover";
@@ -15,24 +13,8 @@ import { createRedisCache, type RedisCache } from "./redis";
 import type { Cache } from "./types";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
+const { url: redisUrl, up: redisUp, side } = await localRedis("failover cache");
 const prefix = `dm-test:${process.pid}-${uniqueSuffix()}:failover:`;
-const side = new IORedis(redisUrl, {
-  lazyConnect: true,
-  connectTimeout: 2000,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-});
-side.on("error", () => {});
-const redisUp = await side.ping().then(
-  () => true,
-  () => false,
-);
-if (!redisUp) {
-  const reason = `failover cache: skipped, no Redis answers at ${new URL(redisUrl).host}.`;
-  if (testEnvironment().ci) throw new Error(`${reason} CI=true requires it.`);
-  process.stdout.write(`${reason}\n`);
-}
 
 /** Counts the calls that reach the primary, so a test can see when it is left alone. */
 function counted(cache: Cache): Cache & { calls: number } {

@@ -3,10 +3,8 @@
 // real Redis behind a TCP proxy the test cuts (the Redis itself is never touched); the database is
 // a fresh one, the Heroku side the simulator, email the local Resend server through the real SDK.
 import { eq } from "drizzle-orm";
-import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "@/lib/clock";
-import { testEnvironment } from "@/lib/config";
 import { actions, incidents, notifications, type Rule } from "@/lib/db/schema";
 import { evaluateRules } from "@/lib/incidents/evaluate";
 import { createResendSender } from "@/lib/notify/channels/email-resend";
@@ -19,7 +17,7 @@ import {
   startEvaluateWorld,
 } from "@/lib/testing/evaluate-world";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { serviceUrl } from "@/lib/testing/services";
+import { localRedis } from "@/lib/testing/services";
 import { startTcpProxy, type TcpProxy } from "@/lib/testing/tcp-proxy";
 import { openCache } from "./index";
 import { createPostgresCache } from "./postgres";
@@ -29,24 +27,8 @@ const START = new Date("2026-11-24T12:00:00Z");
 const HOUR = 3600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
+const { url: redisUrl, up: redisUp, side } = await localRedis("Redis fault scenarios");
 const prefix = `dm-fault:${process.pid}-${uniqueSuffix()}:`;
-const side = new IORedis(redisUrl, {
-  lazyConnect: true,
-  connectTimeout: 2000,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-});
-side.on("error", () => {});
-const redisUp = await side.ping().then(
-  () => true,
-  () => false,
-);
-if (!redisUp) {
-  const reason = `Redis fault scenarios: skipped, no Redis answers at ${new URL(redisUrl).host}.`;
-  if (testEnvironment().ci) throw new Error(`${reason} CI=true requires it.`);
-  process.stdout.write(`${reason}\n`);
-}
 
 type Instance = Cache & { close?: () => Promise<void>; active?: () => string };
 

@@ -9,12 +9,11 @@ import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import IORedis from "ioredis";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testEnvironment } from "@/lib/config";
 import { uniqueSuffix } from "@/lib/testing/factories";
-import { serviceUrl } from "@/lib/testing/services";
+import { localRedis, serviceUrl } from "@/lib/testing/services";
 import { runPostgresCheck, runRedisCheck, runWebCheck } from "./run";
 import { configSchemas } from "./schema";
 
@@ -230,19 +229,7 @@ function skipUnless(up: boolean, reason: string): boolean {
   return false;
 }
 
-// The machine's Redis: REDIS_URL when set, else the local default that CI starts.
-const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
-const side = new IORedis(redisUrl, {
-  lazyConnect: true,
-  connectTimeout: 2000,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-});
-side.on("error", () => {});
-const redisUp = skipUnless(
-  await answers(() => side.ping()),
-  `Redis checks: skipped, no Redis answers at ${new URL(redisUrl).host} (set REDIS_URL, or start redis-server on 127.0.0.1:6379).`,
-);
+const { url: redisUrl, up: redisUp, side } = await localRedis("Redis checks");
 
 describe.runIf(redisUp)("runRedisCheck on the machine's Redis", () => {
   const list = `dm-test:check-queue:${process.pid}-${uniqueSuffix()}`;

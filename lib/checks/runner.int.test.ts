@@ -4,14 +4,13 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
-import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { manualClock } from "@/lib/clock";
 import { testEnvironment } from "@/lib/config";
 import { type Check, checkResults, checks } from "@/lib/db/schema";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { testCtx, uniqueSuffix } from "@/lib/testing/factories";
-import { serviceUrl } from "@/lib/testing/services";
+import { localRedis, serviceUrl } from "@/lib/testing/services";
 import { runPostgresCheck } from "./run";
 import { pruneCheckResults, runChecksJob, runDueChecks } from "./runner";
 import { createSecretBox } from "./secrets";
@@ -260,23 +259,7 @@ describe("pruneCheckResults and the run-checks job", () => {
 });
 
 // Redis and Postgres checks through the job: the URL stored encrypted, decrypted for the run.
-const redisUrl = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
-const side = new IORedis(redisUrl, {
-  lazyConnect: true,
-  connectTimeout: 2000,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => null,
-});
-side.on("error", () => {});
-const redisUp = await side.ping().then(
-  () => true,
-  () => false,
-);
-if (!redisUp) {
-  const reason = `run-checks on Redis: skipped, no Redis answers at ${new URL(redisUrl).host}.`;
-  if (testEnvironment().ci) throw new Error(`${reason} CI=true requires it.`);
-  process.stdout.write(`${reason}\n`);
-}
+const { url: redisUrl, up: redisUp, side } = await localRedis("run-checks on Redis");
 
 describe.runIf(redisUp)("a Redis check through the job", () => {
   const list = `dm-test:runner-queue:${process.pid}-${uniqueSuffix()}`;

@@ -1,5 +1,6 @@
 // Which real services this test run has, and what a suite does when one is missing: print why it
 // skips, or fail under CI=true, where every service is expected.
+import IORedis from "ioredis";
 import { testEnvironment } from "@/lib/config";
 
 export type Service = "postgres" | "redis";
@@ -25,4 +26,35 @@ export function requireService(service: Service, suite: string): boolean {
   }
   process.stdout.write(`${reason}\n`);
   return false;
+}
+
+export type LocalRedis = {
+  /** REDIS_URL, else the local default that CI starts. */
+  url: string;
+  /** Whether it answered PING; when not, the reason was printed (or thrown under CI=true). */
+  up: boolean;
+  /** A connection of the test's own, for setting up and cleaning keys; the suite quits it. */
+  side: IORedis;
+};
+
+/** The machine's Redis for `suite`: a side connection, and whether the suite can run on it. */
+export async function localRedis(suite: string): Promise<LocalRedis> {
+  const url = serviceUrl("redis") ?? "redis://127.0.0.1:6379";
+  const side = new IORedis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  side.on("error", () => {});
+  const up = await side.ping().then(
+    () => true,
+    () => false,
+  );
+  if (!up) {
+    const reason = `${suite}: skipped, no Redis answers at ${new URL(url).host} (set REDIS_URL, or start redis-server on 127.0.0.1:6379).`;
+    if (testEnvironment().ci) throw new Error(`${reason} CI=true requires it.`);
+    process.stdout.write(`${reason}\n`);
+  }
+  return { url, up, side };
 }
