@@ -21,7 +21,7 @@ import { storeLines } from "@/lib/ingest/store";
 import { enqueueNotification } from "@/lib/notify/outbox";
 import type { Restarter } from "@/lib/remediation";
 import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createTestUser, testCtx, uniqueSuffix } from "@/lib/testing/factories";
+import { createTestRule, createTestUser, testCtx, uniqueSuffix } from "@/lib/testing/factories";
 import { type EvaluateSettings, evaluateRules } from "./evaluate";
 import { acknowledgeIncident, endSilence, retryOutboxNotification, silenceTarget } from "./service";
 
@@ -71,23 +71,8 @@ async function createApp(): Promise<{ id: string; name: string }> {
   return app;
 }
 
-async function createRule(appId: string, values: Partial<Rule> = {}): Promise<Rule> {
-  const [rule] = await database.db
-    .insert(rules)
-    .values({
-      name: `R14 on web ${uniqueSuffix()}`,
-      kind: "error_code",
-      appId,
-      dynoType: "web",
-      params: { code: "R14", leastCount: 3, windowSeconds: 300 },
-      channels: ["email"],
-      recipients: [],
-      action: "none",
-      ...values,
-    })
-    .returning();
-  if (!rule) throw new Error("no rule");
-  return rule;
+function createRule(appId: string, values: Partial<Rule> = {}): Promise<Rule> {
+  return createTestRule(database.db, appId, values);
 }
 
 async function createIncident(values: Partial<Incident> = {}): Promise<Incident> {

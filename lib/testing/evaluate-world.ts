@@ -13,7 +13,7 @@ import { type RunningSimulator, startSimulator } from "@/lib/heroku/simulator";
 import type { EvaluateSettings } from "@/lib/incidents/evaluate";
 import { storeLines } from "@/lib/ingest/store";
 import { createTestDatabase, type TestDatabase } from "./db";
-import { createTestUser, uniqueSuffix } from "./factories";
+import { createTestRule, createTestUser } from "./factories";
 import { type ResendServer, startResendServer } from "./resend-server";
 
 export const RESEND_TEST_KEY = "re_test_key_123456";
@@ -89,23 +89,8 @@ export async function startEvaluateWorld(options: {
     resend,
     appId,
     ctxWith,
-    async createRule(values = {}) {
-      const [rule] = await database.db
-        .insert(rules)
-        .values({
-          name: `R14 on web ${uniqueSuffix()}`,
-          kind: "error_code",
-          appId,
-          dynoType: "web",
-          params: { code: "R14", leastCount: 3, windowSeconds: 300 },
-          channels: ["email"],
-          recipients: [],
-          action: "restart_dyno",
-          ...values,
-        })
-        .returning();
-      if (!rule) throw new Error("no rule");
-      return rule;
+    createRule(values = {}) {
+      return createTestRule(database.db, appId, { action: "restart_dyno", ...values });
     },
     async storeR14(dyno, now, secondsAgo) {
       await storeLines(database.db, {

@@ -7,7 +7,7 @@ import { createMemoryCache } from "@/lib/cache/memory";
 import { type Clock, systemClock } from "@/lib/clock";
 import { type Actor, type Ctx, systemActor } from "@/lib/context";
 import type { Executor } from "@/lib/db/client";
-import { type User, type UserRole, users } from "@/lib/db/schema";
+import { type Rule, rules, type User, type UserRole, users } from "@/lib/db/schema";
 
 export const uniqueSuffix = () => randomBytes(4).toString("hex");
 
@@ -53,4 +53,28 @@ export async function createTestApiToken(
 ): Promise<{ token: string; row: ApiTokenSummary }> {
   const ctx = testCtx(db, { actor: toUserActor(user), clock: overrides.clock });
   return createApiToken(ctx, { name: overrides.name ?? `script ${uniqueSuffix()}` });
+}
+
+/** A rule row: R14 at least 3 times in 300 s on the app's web dynos, email only; `values` override. */
+export async function createTestRule(
+  db: Executor,
+  appId: string,
+  values: Partial<Rule> = {},
+): Promise<Rule> {
+  const [rule] = await db
+    .insert(rules)
+    .values({
+      name: `R14 on web ${uniqueSuffix()}`,
+      kind: "error_code",
+      appId,
+      dynoType: "web",
+      params: { code: "R14", leastCount: 3, windowSeconds: 300 },
+      channels: ["email"],
+      recipients: [],
+      action: "none",
+      ...values,
+    })
+    .returning();
+  if (!rule) throw new Error("no rule");
+  return rule;
 }
