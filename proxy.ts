@@ -47,9 +47,39 @@ function malformedPath(request: NextRequest): NextResponse {
   return NextResponse.rewrite(new URL("/_malformed-path", request.url));
 }
 
+/**
+ * A server action (a POST with a `Next-Action` header) sent from another origin. Next refuses it
+ * too, comparing the Origin's host with X-Forwarded-Host or Host, but answers 500; this answers
+ * 403 first, with the same comparison. Without an Origin Next lets it through (old browsers), and
+ * so does this.
+ */
+export function isCrossSiteAction(request: NextRequest): boolean {
+  if (request.method !== "POST" || !request.headers.has("next-action")) return false;
+  const origin = request.headers.get("origin");
+  if (origin === null) return false;
+  const host =
+    request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() ||
+    request.headers.get("host") ||
+    request.nextUrl.host;
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   if (!isWellFormedPath(pathname)) return malformedPath(request);
+  if (isCrossSiteAction(request)) {
+    return new NextResponse(
+      "Cross-site request refused: forms post from the console's own pages.",
+      {
+        status: 403,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      },
+    );
+  }
   if (startsWithAny(pathname, PUBLIC_PAGES) || startsWithAny(pathname, SELF_AUTHENTICATING_API)) {
     return NextResponse.next();
   }

@@ -6,7 +6,7 @@
 import { createRequire } from "node:module";
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { config, isWellFormedPath, proxy } from "@/proxy";
+import { config, isCrossSiteAction, isWellFormedPath, proxy } from "@/proxy";
 
 const BAD = ["%FF", "%C0%AF", "%", "%E0%A4%A", "%00"];
 
@@ -78,5 +78,41 @@ describe("proxy.ts matcher", () => {
     ["/", true],
   ])("%s → proxy runs: %s", (path, expected) => {
     expect(runsOn(path)).toBe(expected);
+  });
+});
+
+describe("proxy.ts on a server action from another origin", () => {
+  const action = (headers: Record<string, string>) =>
+    new NextRequest("http://localhost:3000/sign-in", {
+      method: "POST",
+      headers: { "next-action": "7f00", host: "localhost:3000", ...headers },
+    });
+
+  it.each<[string, Record<string, string>, boolean]>([
+    ["another site", { origin: "http://evil.example" }, true],
+    ["another port", { origin: "http://localhost:4000" }, true],
+    ["an Origin that is not a URL", { origin: "null" }, true],
+    ["the console itself", { origin: "http://localhost:3000" }, false],
+    [
+      "the console behind a proxy",
+      { origin: "https://monitor.example.com", "x-forwarded-host": "monitor.example.com" },
+      false,
+    ],
+    ["no Origin (Next lets it through)", {}, false],
+  ])("%s → cross-site %s", (_name, headers, expected) => {
+    expect(isCrossSiteAction(action(headers))).toBe(expected);
+  });
+
+  it("answers 403, not Next's 500, and lets a plain POST without Next-Action through", async () => {
+    const refused = await proxy(action({ origin: "http://evil.example" }));
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toMatch(/Cross-site request refused/);
+    const plain = await proxy(
+      new NextRequest("http://localhost:3000/sign-in", {
+        method: "POST",
+        headers: { origin: "http://evil.example" },
+      }),
+    );
+    expect(plain.status).toBeLessThan(400);
   });
 });

@@ -129,3 +129,19 @@ test.describe("malformed percent-encoding in a path", () => {
     expect(page.status()).toBe(307);
   });
 });
+
+test.describe("a server action posted from another site", () => {
+  test("answers 403, not the 500 Next gives a cross-origin action", async ({ request }) => {
+    const evil = await request.post("/sign-in", {
+      headers: {
+        "next-action": "0000000000000000000000000000000000000000",
+        origin: "http://evil.example",
+        "content-type": "text/plain;charset=UTF-8",
+      },
+      data: "[]",
+      maxRedirects: 0,
+    });
+    expect(evil.status()).toBe(403);
+    expect(await evil.text()).toMatch(/Cross-site request refused/);
+  });
+});
