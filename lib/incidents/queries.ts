@@ -387,7 +387,8 @@ export async function getOutboxSummary(): Promise<OutboxSummary> {
     .groupBy(notifications.status);
   const counts: Record<NotificationStatus, number> = { pending: 0, sent: 0, held: 0, failed: 0 };
   for (const row of rows) counts[row.status] += Number(row.n);
-  return { emailConfigured: Boolean(getConfig().email.resendApiKey), counts };
+  const config = getConfig();
+  return { emailConfigured: !config.demoMode && Boolean(config.email.resendApiKey), counts };
 }
 
 /** One notification with its text body, or null for an unknown id. */

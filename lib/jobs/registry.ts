@@ -8,15 +8,8 @@ import { evaluateRules } from "@/lib/incidents/evaluate";
 import { ensureDemoDrains } from "@/lib/ingest/drains-service";
 import { pollLogSources } from "@/lib/ingest/poll";
 import { pruneRetention } from "@/lib/ingest/retention";
-import {
-  emailSenderFromConfig,
-  enabledWebhookEndpoints,
-  loadWebhookTargets,
-  smsSenderFromConfig,
-} from "@/lib/notify/channels";
-import { createWebhookSender } from "@/lib/notify/channels/webhook";
+import { deliveryFromConfig, enabledWebhookEndpoints } from "@/lib/notify/channels";
 import { deliverOutbox } from "@/lib/notify/outbox";
-import { recordWebhookDelivery } from "@/lib/notify/webhooks";
 import { judgeRestarts } from "@/lib/remediation/judge";
 import { processOwner } from "./owner";
 import { failAbandonedRuns, pruneJobRuns } from "./runs";
@@ -59,22 +52,12 @@ export const jobRegistry: readonly JobDefinition[] = [
     leaseSeconds: 2 * 60,
     async run(ctx) {
       const config = getConfig();
-      const email = emailSenderFromConfig(config);
-      const sms = smsSenderFromConfig(config);
-      const result = await deliverOutbox(ctx, {
-        email: email ? { sender: email } : null,
-        sms: sms ? { sender: sms } : null,
-        webhooks: {
-          sender: createWebhookSender(),
-          load: () => loadWebhookTargets(ctx.db),
-          record: (id, outcome) => recordWebhookDelivery(ctx.db, id, outcome, ctx.clock.now()),
-        },
-      });
+      const result = await deliverOutbox(ctx, deliveryFromConfig(ctx, config));
       return {
         processed: result.sent + result.held,
         skipped: result.retrying,
         failed: result.failed,
-        detail: `${result.sent} sent, ${result.held} held (no RESEND_API_KEY), ${result.retrying} to retry, ${result.failed} failed`,
+        detail: `${result.sent} sent, ${result.held} held (${config.demoMode ? "demo mode" : "no provider"}), ${result.retrying} to retry, ${result.failed} failed`,
       };
     },
   },

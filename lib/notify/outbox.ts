@@ -121,8 +121,13 @@ export type DeliverOptions = {
     /** Told each delivery's outcome, so Settings shows each endpoint's last status. */
     record?: (endpointId: string, result: DeliveryResult) => Promise<void>;
   } | null;
+  /** Demo mode: nothing is sent, whatever senders are given; every notice is held. */
+  demoMode?: boolean;
   limit?: number;
 };
+
+export const DEMO_HELD_REASON =
+  "Not sent: demo mode (DEMO_MODE) never sends email, SMS or webhooks. The message is kept here.";
 
 export type DeliverSummary = {
   sent: number;
@@ -207,7 +212,9 @@ export async function deliverOutbox(ctx: Ctx, options: DeliverOptions): Promise<
     const text = (key: string) => (typeof body[key] === "string" ? (body[key] as string) : "");
     let send: (() => Promise<DeliveryResult>) | null = null;
     let heldBecause = "";
-    if (row.channel === "email") {
+    if (options.demoMode) {
+      heldBecause = DEMO_HELD_REASON;
+    } else if (row.channel === "email") {
       const sender = options.email?.sender;
       heldBecause = "Not sent: RESEND_API_KEY is not set. The message is kept here.";
       if (sender) {

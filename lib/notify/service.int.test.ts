@@ -26,7 +26,7 @@ describe("sendTestEmail", () => {
     const held = await sendTestEmail({
       ctx,
       input: { to: "ops@example.com" },
-      config: parseConfig({ NODE_ENV: "test" }),
+      config: parseConfig({ NODE_ENV: "test", HEROKU_API_KEY: "hk-0123456789" }),
     });
     expect(held).toMatchObject({ status: "held" });
     expect(held.detail).toMatch(/RESEND_API_KEY is not set/);
@@ -36,6 +36,7 @@ describe("sendTestEmail", () => {
       input: { to: "ops@example.com" },
       config: parseConfig({
         NODE_ENV: "test",
+        HEROKU_API_KEY: "hk-0123456789",
         RESEND_API_KEY: "re_test_service_key",
         RESEND_BASE_URL: resend.url,
         EMAIL_FROM: "Dyno Monitor <alerts@example.com>",
@@ -53,7 +54,7 @@ describe("sendTestEmail", () => {
     const held = await sendTestSms({
       ctx,
       input: { to: "+41793026727" },
-      config: parseConfig({ NODE_ENV: "test" }),
+      config: parseConfig({ NODE_ENV: "test", HEROKU_API_KEY: "hk-0123456789" }),
     });
     expect(held.status).toBe("held");
     const twilio = await startTwilioServer({
@@ -66,6 +67,7 @@ describe("sendTestEmail", () => {
         input: { to: "+41793026727" },
         config: parseConfig({
           NODE_ENV: "test",
+          HEROKU_API_KEY: "hk-0123456789",
           TWILIO_BASE_URL: twilio.url,
           TWILIO_ACCOUNT_SID: "AC0123456789abcdef0123456789abcdef",
           TWILIO_AUTH_TOKEN: "twilio-token-123456",

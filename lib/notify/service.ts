@@ -48,7 +48,7 @@ export async function sendTestEmail({
     ctx.clock.now(),
   );
   const sender = emailSenderFromConfig(config);
-  await deliverOutbox(ctx, { email: sender ? { sender } : null });
+  await deliverOutbox(ctx, { email: sender ? { sender } : null, demoMode: config.demoMode });
   const [row] = await ctx.db
     .select()
     .from(notifications)
@@ -58,7 +58,9 @@ export async function sendTestEmail({
     status === "sent"
       ? `Sent to ${input.to} through Resend (id ${row?.providerId ?? "?"}).`
       : status === "held"
-        ? "Kept in the Outbox: RESEND_API_KEY is not set, so nothing leaves this console."
+        ? config.demoMode
+          ? "Kept in the Outbox: demo mode (DEMO_MODE) never sends email."
+          : "Kept in the Outbox: RESEND_API_KEY is not set, so nothing leaves this console."
         : `Not sent: ${row?.lastError ?? "it is queued for another try"}.`;
   return { status, detail };
 }
@@ -87,7 +89,11 @@ export async function sendTestSms({
     ctx.clock.now(),
   );
   const sender = smsSenderFromConfig(config);
-  await deliverOutbox(ctx, { email: null, sms: sender ? { sender } : null });
+  await deliverOutbox(ctx, {
+    email: null,
+    sms: sender ? { sender } : null,
+    demoMode: config.demoMode,
+  });
   const [row] = await ctx.db
     .select()
     .from(notifications)
@@ -97,7 +103,9 @@ export async function sendTestSms({
     status === "sent"
       ? `Sent to ${input.to} through ${config.sms?.provider === "twilio" ? "Twilio" : "Infobip"} (id ${row?.providerId ?? "?"}).`
       : status === "held"
-        ? "Kept in the Outbox: no SMS provider (INFOBIP_* or TWILIO_*) is configured."
+        ? config.demoMode
+          ? "Kept in the Outbox: demo mode (DEMO_MODE) never sends SMS."
+          : "Kept in the Outbox: no SMS provider (INFOBIP_* or TWILIO_*) is configured."
         : `Not sent: ${row?.lastError ?? "it is queued for another try"}.`;
   return { status, detail };
 }

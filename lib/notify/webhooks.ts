@@ -354,10 +354,17 @@ export async function recordWebhookDelivery(
 export async function sendWebhookTest(
   ctx: Ctx,
   id: string,
-  options: SecretsOption & { consoleUrl: string; sender?: WebhookSender },
+  options: SecretsOption & { consoleUrl: string; sender?: WebhookSender; demoMode?: boolean },
 ): Promise<WebhookTestResult> {
   const actor = adminOf(ctx);
   const row = await findEndpoint(ctx.db, id);
+  if (options.demoMode) {
+    return {
+      ok: false,
+      status: null,
+      detail: "Not sent: demo mode (DEMO_MODE) never sends webhooks.",
+    };
+  }
   let target: WebhookTarget;
   try {
     target = unseal(row, options.secrets ?? processSecretBox);

@@ -80,10 +80,10 @@ export function getSettingsSummary() {
     adminFromEnv: config.admin?.email ?? null,
     jobRunsRetentionDays: config.jobRunsRetentionDays,
     email: {
-      provider: config.email.resendApiKey ? "resend" : "outbox",
+      provider: !config.demoMode && config.email.resendApiKey ? "resend" : "outbox",
       from: config.email.from,
       recipients: config.email.recipients,
-      smsProvider: config.sms?.provider ?? null,
+      smsProvider: config.demoMode ? null : (config.sms?.provider ?? null),
       smsFrom: config.sms
         ? config.sms.provider === "twilio"
           ? config.sms.from

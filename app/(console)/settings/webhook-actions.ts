@@ -51,5 +51,8 @@ export const deleteWebhookAction = withAction(
 export const sendTestWebhookAction = withAction(
   { access: "admin", schema: webhookIdSchema, revalidate: ["/settings"] },
   async (input, actor) =>
-    sendWebhookTest(appCtx(actor), input.webhookId, { consoleUrl: getConfig().appUrl }),
+    sendWebhookTest(appCtx(actor), input.webhookId, {
+      consoleUrl: getConfig().appUrl,
+      demoMode: getConfig().demoMode,
+    }),
 );

@@ -2,24 +2,45 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Config } from "@/lib/config";
+import type { Ctx } from "@/lib/context";
 import type { Executor } from "@/lib/db/client";
 import { webhookEndpoints } from "@/lib/db/schema";
-import type { WebhookTarget } from "../outbox";
+import type { DeliverOptions, WebhookTarget } from "../outbox";
 import type { EmailSender, SmsSender } from "../types";
-import { loadWebhookTargets as loadTargets } from "../webhooks";
+import { loadWebhookTargets as loadTargets, recordWebhookDelivery } from "../webhooks";
 import { createResendSender } from "./email-resend";
 import { createSmsSender } from "./sms";
+import { createWebhookSender } from "./webhook";
 
-/** Resend when RESEND_API_KEY is set; null keeps emails in the outbox. */
+/** Resend when RESEND_API_KEY is set, never in demo mode; null keeps emails in the outbox. */
 export function emailSenderFromConfig(config: Config): EmailSender | null {
   const { resendApiKey, resendBaseUrl, from } = config.email;
-  if (!resendApiKey) return null;
+  if (config.demoMode || !resendApiKey) return null;
   return createResendSender({ apiKey: resendApiKey, from, baseUrl: resendBaseUrl });
 }
 
-/** Infobip or Twilio when configured; null keeps SMS in the outbox. */
+/** Infobip or Twilio when configured, never in demo mode; null keeps SMS in the outbox. */
 export function smsSenderFromConfig(config: Config): SmsSender | null {
-  return config.sms ? createSmsSender(config.sms) : null;
+  return !config.demoMode && config.sms ? createSmsSender(config.sms) : null;
+}
+
+/**
+ * What the deliver-outbox job sends with. In demo mode nothing leaves the console, whatever
+ * provider settings are present: every notice is held in the outbox, readable there.
+ */
+export function deliveryFromConfig(ctx: Ctx, config: Config): DeliverOptions {
+  if (config.demoMode) return { email: null, sms: null, webhooks: null, demoMode: true };
+  const email = emailSenderFromConfig(config);
+  const sms = smsSenderFromConfig(config);
+  return {
+    email: email ? { sender: email } : null,
+    sms: sms ? { sender: sms } : null,
+    webhooks: {
+      sender: createWebhookSender(),
+      load: () => loadWebhookTargets(ctx.db),
+      record: (id, outcome) => recordWebhookDelivery(ctx.db, id, outcome, ctx.clock.now()),
+    },
+  };
 }
 
 /** The enabled endpoints a rule's webhook channel posts to (no secrets). */
