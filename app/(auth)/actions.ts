@@ -6,7 +6,9 @@ import { AuthError } from "next-auth";
 import { RateLimitedSignIn, signIn, signOut } from "@/lib/auth/config";
 import { setupSchema, signInSchema } from "@/lib/auth/schemas";
 import { createFirstAdmin } from "@/lib/auth/service";
+import { setupTokenRequired } from "@/lib/auth/setup-token";
 import { refusedSignInMessage } from "@/lib/auth/throttle";
+import { getConfig, resolveAuthSecret } from "@/lib/config";
 import { systemActor } from "@/lib/context";
 import { AppError } from "@/lib/errors";
 import type { ActionResult } from "@/lib/http/action";
@@ -67,7 +69,14 @@ export async function setupAction(_previous: unknown, formData: FormData): Promi
     };
   }
   try {
-    await createFirstAdmin({ ctx: appCtx(systemActor("setup")), input: parsed.data });
+    const config = getConfig();
+    await createFirstAdmin({
+      ctx: appCtx(systemActor("setup")),
+      input: parsed.data,
+      token: setupTokenRequired(config)
+        ? { authSecret: resolveAuthSecret(config).secret }
+        : undefined,
+    });
   } catch (error) {
     if (error instanceof AppError) {
       if (error.code === "conflict") redirect("/sign-in");

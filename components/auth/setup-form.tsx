@@ -7,13 +7,23 @@ import type { ActionResult } from "@/lib/http/action";
 
 type Action = (previous: unknown, formData: FormData) => Promise<ActionResult>;
 
-export function SetupForm({ action }: { action: Action }) {
+export function SetupForm({ action, needsToken }: { action: Action; needsToken: boolean }) {
   const [state, formAction, pending] = useActionState<ActionResult | null, FormData>(action, null);
   const errors = state && !state.ok ? state.fieldErrors : {};
   const values = state && !state.ok ? state.values : undefined;
   return (
     <form action={formAction} className="space-y-4" noValidate>
       {state && !state.ok && <FormMessage ok={false} message={state.message} />}
+      {needsToken && (
+        <TextField
+          label="Setup token"
+          name="setupToken"
+          autoComplete="off"
+          required
+          hint="Printed by the release phase: “Setup token: …”."
+          errors={errors.setupToken}
+        />
+      )}
       <TextField
         label="Your name"
         name="name"

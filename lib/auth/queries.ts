@@ -1,11 +1,18 @@
 // Reads for pages: who is signed in, how many users exist, the user list, API tokens.
 import "server-only";
 import { headers } from "next/headers";
+import { getConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/context";
 import { getDb } from "@/lib/db/client";
 import { type ApiTokenSummary, listApiTokens } from "./api-tokens";
 import { countUsers, listUsers, type PublicUser } from "./service";
 import { readSessionClaims } from "./session";
+import { setupTokenRequired } from "./setup-token";
+
+/** /setup asks for the release log's setup token (Postgres, no ADMIN_EMAIL). */
+export function isSetupTokenRequired(): boolean {
+  return setupTokenRequired(getConfig());
+}
 
 export async function hasAnyUser(): Promise<boolean> {
   return (await countUsers({ db: getDb() })) > 0;

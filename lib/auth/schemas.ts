@@ -21,7 +21,14 @@ export const signInSchema = z.object({
 export type SignInInput = z.infer<typeof signInSchema>;
 
 export const setupSchema = z
-  .object({ name, email, password, confirmPassword: z.string() })
+  .object({
+    name,
+    email,
+    password,
+    confirmPassword: z.string(),
+    /** The release log's setup token, when this install asks for one (lib/auth/setup-token). */
+    setupToken: z.string().trim().max(200).optional(),
+  })
   .refine((value) => value.password === value.confirmPassword, {
     path: ["confirmPassword"],
     error: "The passwords do not match.",

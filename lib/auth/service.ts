@@ -14,6 +14,7 @@ import type {
   SetupInput,
   SignInInput,
 } from "./schemas";
+import { isSetupToken } from "./setup-token";
 
 // Serialises first-run setup and admin-count checks across instances.
 const USERS_LOCK_ID = 7_412_032;
@@ -137,20 +138,38 @@ async function insertUser(
   }
 }
 
-/** First-run setup: creates the first admin, and refuses once any user exists. */
+/**
+ * First-run setup: creates the first admin, and refuses once any user exists. With `token` (a
+ * Postgres install without ADMIN_EMAIL), only for the setup token derived from that AUTH_SECRET.
+ */
 export async function createFirstAdmin({
   ctx,
   input,
+  token,
 }: {
   ctx: Ctx;
   input: SetupInput;
+  /** Set when this install demands the setup token: the AUTH_SECRET it derives from. */
+  token?: { authSecret: string };
 }): Promise<PublicUser> {
   return ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${USERS_LOCK_ID})`);
     if ((await countUsers({ db: tx })) > 0) {
       throw new AppError("conflict", "Setup is already done: sign in instead.");
     }
-    const user = await insertUser({ db: tx }, { ...input, role: "admin" });
+    if (token && !isSetupToken(input.setupToken ?? "", token.authSecret)) {
+      throw new AppError("forbidden", "The setup token is wrong.", {
+        fields: {
+          setupToken: [
+            input.setupToken
+              ? "This is not the setup token. Copy it from the release log again."
+              : "Paste the setup token from the release log.",
+          ],
+        },
+      });
+    }
+    const { setupToken: _token, ...account } = input;
+    const user = await insertUser({ db: tx }, { ...account, role: "admin" });
     await recordAudit(tx, toUserActor(user), {
       action: "user.setup",
       target: user.email,

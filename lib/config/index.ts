@@ -438,6 +438,8 @@ type Parsed = { [K in keyof Vars]: z.output<Vars[K]["schema"]> };
 export type Config = {
   port: number;
   appUrl: string;
+  /** APP_URL was given; unset, lib/app-url takes the public URL from the first request. */
+  appUrlSet: boolean;
   /** TRUSTED_PROXY_HOPS: X-Forwarded-For entries appended by proxies the console trusts. */
   trustedProxyHops: number;
   databaseUrl: string | undefined;
@@ -614,6 +616,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: values.PORT,
     appUrl: (values.APP_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
+    appUrlSet: values.APP_URL !== undefined,
     trustedProxyHops: values.TRUSTED_PROXY_HOPS,
     databaseUrl: values.DATABASE_URL,
     databasePoolMax: values.DATABASE_POOL_MAX,
