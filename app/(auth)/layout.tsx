@@ -1,4 +1,7 @@
-export default function AuthLayout({ children }: { children: React.ReactNode }) {
+import { learnAppUrlFromRequest } from "@/lib/settings/queries";
+
+export default async function AuthLayout({ children }: { children: React.ReactNode }) {
+  await learnAppUrlFromRequest();
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">

@@ -1,6 +1,7 @@
 import { Sidebar } from "@/components/layout/sidebar";
 import { UserMenu } from "@/components/layout/user-menu";
 import { requireUser } from "@/lib/auth/guards";
+import { learnAppUrlFromRequest } from "@/lib/settings/queries";
 import { isDemoMode } from "@/lib/system/queries";
 import { signOutAction } from "../(auth)/actions";
 
@@ -8,6 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
+  await learnAppUrlFromRequest();
   const footer = (
     <UserMenu name={user.name} email={user.email} role={user.role} signOut={signOutAction} />
   );
@@ -32,7 +34,8 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             className="mb-6 rounded-md border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
           >
             <strong>Demo data.</strong> This console watches the built-in Heroku simulator&apos;s
-            demo account. Set HEROKU_API_KEY to watch your own account.
+            demo account, and sends no email, SMS or webhook (notices stay in the Outbox). Set
+            HEROKU_API_KEY to watch your own account.
           </p>
         )}
         {children}

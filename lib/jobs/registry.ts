@@ -11,6 +11,7 @@ import { pruneRetention } from "@/lib/ingest/retention";
 import { deliveryFromConfig, enabledWebhookEndpoints } from "@/lib/notify/channels";
 import { deliverOutbox } from "@/lib/notify/outbox";
 import { judgeRestarts } from "@/lib/remediation/judge";
+import { resolveAppUrl } from "@/lib/settings/app-url";
 import { processOwner } from "./owner";
 import { failAbandonedRuns, pruneJobRuns } from "./runs";
 import type { JobDefinition } from "./types";
@@ -34,7 +35,7 @@ export const jobRegistry: readonly JobDefinition[] = [
           recipients: config.email.recipients,
           smsRecipients: config.smsRecipients,
           webhookEndpoints: await enabledWebhookEndpoints(ctx.db),
-          consoleUrl: config.appUrl,
+          consoleUrl: (await resolveAppUrl(ctx.db, config)).url,
         },
       });
       return {

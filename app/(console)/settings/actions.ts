@@ -6,6 +6,7 @@ import { getConfig } from "@/lib/config";
 import { withAction } from "@/lib/http/action";
 import { sendTestEmail, sendTestSms, testEmailSchema, testSmsSchema } from "@/lib/notify/service";
 import { appCtx } from "@/lib/runtime";
+import { getAppUrl } from "@/lib/settings/queries";
 
 // Every user manages their own tokens (a viewer's token only reads); admins may revoke anyone's.
 export const createTokenAction = withAction(
@@ -27,10 +28,20 @@ export const revokeTokenAction = withAction(
 
 export const sendTestEmailAction = withAction(
   { access: "admin", schema: testEmailSchema, revalidate: ["/outbox"] },
-  async (input, actor) => sendTestEmail({ ctx: appCtx(actor), input, config: getConfig() }),
+  async (input, actor) =>
+    sendTestEmail({
+      ctx: appCtx(actor),
+      input,
+      config: { ...getConfig(), appUrl: await getAppUrl() },
+    }),
 );
 
 export const sendTestSmsAction = withAction(
   { access: "admin", schema: testSmsSchema, revalidate: ["/outbox"] },
-  async (input, actor) => sendTestSms({ ctx: appCtx(actor), input, config: getConfig() }),
+  async (input, actor) =>
+    sendTestSms({
+      ctx: appCtx(actor),
+      input,
+      config: { ...getConfig(), appUrl: await getAppUrl() },
+    }),
 );

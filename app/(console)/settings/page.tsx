@@ -11,6 +11,8 @@ import type { ApiTokenSummary } from "@/lib/auth/api-tokens";
 import { requireUser } from "@/lib/auth/guards";
 import { getApiTokens } from "@/lib/auth/queries";
 import type { UserActor } from "@/lib/context";
+import type { AppUrlStatus } from "@/lib/settings/app-url";
+import { getAppUrlStatus } from "@/lib/settings/queries";
 import { getSettingsSummary } from "@/lib/system/queries";
 import { CreateApiTokenForm } from "./_components/create-api-token-form";
 import { RevokeApiTokenButton } from "./_components/revoke-api-token-button";
@@ -25,14 +27,27 @@ import {
 
 export const metadata: Metadata = { title: "Settings" };
 
+/** Where links and drain URLs point, and, when APP_URL is unset, where that URL came from. */
+function describeAppUrl(status: AppUrlStatus): string {
+  if (status.source === "APP_URL") return status.url;
+  if (status.source === "first-request") {
+    return `APP_URL is not set: using ${status.url} taken from the first request on ${status.learnedAt.toISOString().slice(0, 10)}; set APP_URL to fix it`;
+  }
+  return `APP_URL is not set: using ${status.url} (the default); set APP_URL to your console's public URL`;
+}
+
 export default async function SettingsPage() {
   const user = await requireUser();
   const settings = getSettingsSummary();
-  const [heroku, tokens] = await Promise.all([getHerokuStatus(), getApiTokens(user)]);
+  const [heroku, tokens, appUrl] = await Promise.all([
+    getHerokuStatus(),
+    getApiTokens(user),
+    getAppUrlStatus(),
+  ]);
   const budgetTone =
     heroku.budget.level === "ok" ? "ok" : heroku.budget.level === "low" ? "warn" : "bad";
   const rows: [string, string][] = [
-    ["Public URL (APP_URL)", settings.appUrl],
+    ["Public URL (APP_URL)", describeAppUrl(appUrl)],
     ["Database", settings.database],
     ["Session secret", settings.authSecretFrom],
     ["Admin from ADMIN_EMAIL", settings.adminFromEnv ?? "not set"],

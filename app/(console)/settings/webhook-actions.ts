@@ -13,6 +13,7 @@ import {
   webhookIdSchema,
 } from "@/lib/notify/webhooks";
 import { appCtx } from "@/lib/runtime";
+import { getAppUrl } from "@/lib/settings/queries";
 
 // Webhooks are admin-only: their URLs and secrets reach outside this console.
 export const createWebhookAction = withAction(
@@ -52,7 +53,7 @@ export const sendTestWebhookAction = withAction(
   { access: "admin", schema: webhookIdSchema, revalidate: ["/settings"] },
   async (input, actor) =>
     sendWebhookTest(appCtx(actor), input.webhookId, {
-      consoleUrl: getConfig().appUrl,
+      consoleUrl: await getAppUrl(),
       demoMode: getConfig().demoMode,
     }),
 );

@@ -1,6 +1,5 @@
 "use server";
 
-import { getConfig } from "@/lib/config";
 import { getHerokuClient } from "@/lib/heroku/connection";
 import { withAction } from "@/lib/http/action";
 import {
@@ -10,6 +9,7 @@ import {
   revokeOldDrainTokenSchema,
 } from "@/lib/ingest/drains-service";
 import { appCtx } from "@/lib/runtime";
+import { getAppUrl } from "@/lib/settings/queries";
 
 export const enableDrainAction = withAction(
   { access: "admin", schema: enableDrainSchema, revalidate: ["/apps"] },
@@ -18,7 +18,7 @@ export const enableDrainAction = withAction(
       ctx: appCtx(actor),
       client: await getHerokuClient(),
       input,
-      appUrl: getConfig().appUrl,
+      appUrl: await getAppUrl(),
     }),
 );
 
