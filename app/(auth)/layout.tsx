@@ -1,7 +1,8 @@
+import { headers } from "next/headers";
 import { learnAppUrlFromRequest } from "@/lib/settings/queries";
 
 export default async function AuthLayout({ children }: { children: React.ReactNode }) {
-  await learnAppUrlFromRequest();
+  await learnAppUrlFromRequest(await headers());
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm">

@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { Sidebar } from "@/components/layout/sidebar";
 import { UserMenu } from "@/components/layout/user-menu";
 import { requireUser } from "@/lib/auth/guards";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
-  await learnAppUrlFromRequest();
+  await learnAppUrlFromRequest(await headers());
   const footer = (
     <UserMenu name={user.name} email={user.email} role={user.role} signOut={signOutAction} />
   );

@@ -98,3 +98,13 @@ export async function resolveAppUrl(
   if (learned) return { url: learned.url, source: "first-request", learnedAt: learned.learnedAt };
   return { url: config.appUrl, source: "default" };
 }
+
+/** Settings' line: the URL, and when APP_URL is unset where it came from and how to fix it. */
+export function describeAppUrl(status: AppUrlStatus): string {
+  if (status.source === "APP_URL") return status.url;
+  if (status.source === "first-request") {
+    const day = status.learnedAt.toISOString().slice(0, 10);
+    return `APP_URL is not set: using ${status.url} taken from the first request on ${day}; set APP_URL to fix it`;
+  }
+  return `APP_URL is not set: using ${status.url} (the default); set APP_URL to the console's public URL`;
+}

@@ -1,6 +1,5 @@
 // The public URL for pages, actions and jobs (lib/settings/app-url holds the rules).
 import "server-only";
-import { headers } from "next/headers";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
 import { log } from "@/lib/log";
@@ -15,13 +14,13 @@ type Store = typeof globalThis & { [learnedKey]?: AppUrlStatus };
  * request's origin is stored (once, for every instance). The embedded install keeps its
  * http://localhost:PORT default. Never fails the page.
  */
-export async function learnAppUrlFromRequest(): Promise<void> {
+export async function learnAppUrlFromRequest(headers: Headers): Promise<void> {
   const config = getConfig();
   const store = globalThis as Store;
   if (config.appUrlSet || !config.databaseUrl || store[learnedKey]) return;
   try {
     const origin = requestOrigin({
-      headers: await headers(),
+      headers,
       requestProtocol: "http",
       trustedProxyHops: config.trustedProxyHops,
     });

@@ -11,7 +11,7 @@ import type { ApiTokenSummary } from "@/lib/auth/api-tokens";
 import { requireUser } from "@/lib/auth/guards";
 import { getApiTokens } from "@/lib/auth/queries";
 import type { UserActor } from "@/lib/context";
-import type { AppUrlStatus } from "@/lib/settings/app-url";
+import { describeAppUrl } from "@/lib/settings/app-url";
 import { getAppUrlStatus } from "@/lib/settings/queries";
 import { getSettingsSummary } from "@/lib/system/queries";
 import { CreateApiTokenForm } from "./_components/create-api-token-form";
@@ -26,15 +26,6 @@ import {
 } from "./actions";
 
 export const metadata: Metadata = { title: "Settings" };
-
-/** Where links and drain URLs point, and, when APP_URL is unset, where that URL came from. */
-function describeAppUrl(status: AppUrlStatus): string {
-  if (status.source === "APP_URL") return status.url;
-  if (status.source === "first-request") {
-    return `APP_URL is not set: using ${status.url} taken from the first request on ${status.learnedAt.toISOString().slice(0, 10)}; set APP_URL to fix it`;
-  }
-  return `APP_URL is not set: using ${status.url} (the default); set APP_URL to your console's public URL`;
-}
 
 export default async function SettingsPage() {
   const user = await requireUser();
