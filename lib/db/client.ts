@@ -18,13 +18,17 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Anything that runs queries: the database handle or an open transaction. */
 export type Executor = Db | Tx;
 
-/** postgres-js's `ssl` option: off, TLS when the server offers it, or TLS with or without CA checks. */
-export type PostgresSsl = false | "prefer" | { rejectUnauthorized: boolean };
+/** postgres-js's `ssl` option: off, TLS when the server offers it, or TLS with or without checks. */
+export type PostgresSsl =
+  | false
+  | "prefer"
+  | { rejectUnauthorized: boolean; checkServerIdentity?: () => undefined };
 
 /**
  * TLS for a Postgres URL. `sslmode` in the URL decides (disable; allow/prefer: TLS when offered;
  * require/no-verify: TLS without checking the certificate, as Heroku Postgres needs, its
- * certificate being self-signed; verify-ca/verify-full: checked against the system's CAs).
+ * certificate being self-signed; verify-ca: the chain is checked against the system's CAs;
+ * verify-full: the host name too).
  * Without sslmode, TLS is on (unchecked) on a Heroku dyno, where Postgres refuses plain
  * connections, and off elsewhere, as before.
  */
@@ -40,6 +44,8 @@ export function postgresSsl(databaseUrl: string, options: { onDyno: boolean }): 
     case "no-verify":
       return { rejectUnauthorized: false };
     case "verify-ca":
+      // the chain is checked, the host name is not (libpq's verify-ca)
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined };
     case "verify-full":
       return { rejectUnauthorized: true };
     default:

@@ -65,6 +65,7 @@ describe("postgresSsl", () => {
     ["postgres://u:p@h/db?sslmode=no-verify", false, { rejectUnauthorized: false }],
     ["postgres://u:p@h/db?sslmode=prefer", false, "prefer"],
     ["postgres://u:p@h/db?sslmode=verify-full", true, { rejectUnauthorized: true }],
+    ["postgres://u:p@h/db?sslmode=allow", false, "prefer"],
   ])("%s on a dyno: %s gives %j", (url, onDyno, expected) => {
     expect(postgresSsl(url, { onDyno })).toEqual(expected);
   });

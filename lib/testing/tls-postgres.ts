@@ -2,7 +2,7 @@
 // certificate, password authentication, and a URL of the form postgres://user:pass@host:port/db.
 // The machine's shared Postgres (5432) has no TLS and is never touched: this one runs from a temp
 // directory on a port of its own and is removed by stop().
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   chmodSync,
@@ -176,11 +176,30 @@ export async function startTlsPostgres(): Promise<TlsPostgres> {
   );
 
   let stopped = false;
+  // a test run that dies before stop() must not leave a server behind
+  const stopOnExit = () => {
+    if (stopped) return;
+    spawnSync(
+      owner ? "runuser" : join(bin, "pg_ctl"),
+      [
+        ...(owner ? ["-u", "postgres", "--", join(bin, "pg_ctl")] : []),
+        "stop",
+        "-D",
+        data,
+        "-m",
+        "immediate",
+      ],
+      { timeout: 30_000 },
+    );
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", stopOnExit);
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${port}/${database}`,
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener("exit", stopOnExit);
       await asServerUser(
         join(bin, "pg_ctl"),
         ["stop", "-D", data, "-m", "immediate", "-w", "-t", "60"],
