@@ -20,7 +20,12 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["lib/**/*.test.ts", "app/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.fault.test.ts", "node_modules/**"],
+          exclude: [
+            "**/*.int.test.ts",
+            "**/*.fault.test.ts",
+            "**/*.deploy.test.ts",
+            "node_modules/**",
+          ],
         },
       },
       {
