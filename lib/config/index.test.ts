@@ -3,7 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, configVars, decodeSecretsKey, parseConfig, resolveSecretsKey } from "./index";
+import {
+  ConfigError,
+  configVars,
+  decodeSecretsKey,
+  deriveSecretsKey,
+  parseConfig,
+  resolveSecretsKey,
+} from "./index";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -57,9 +64,9 @@ describe("parseConfig", () => {
   });
 
   it("never repeats a secret's value in its error", () => {
-    const problems = problemsOf({ AUTH_SECRET: "short-secret-value" });
-    expect(problems[0]).toMatch(/AUTH_SECRET must be at least 32 characters, the value given/);
-    expect(problems[0]).not.toContain("short-secret-value");
+    const problems = problemsOf({ HEROKU_API_KEY: "hk-shrt" });
+    expect(problems[0]).toMatch(/HEROKU_API_KEY must be at least 8 characters, the value given/);
+    expect(problems[0]).not.toContain("hk-shrt");
   });
 
   it("requires AUTH_SECRET with DATABASE_URL outside tests", () => {
@@ -70,6 +77,7 @@ describe("parseConfig", () => {
         DATABASE_URL: "postgres://127.0.0.1/db",
         AUTH_SECRET: "x".repeat(32),
         SECRETS_KEY: randomBytes(32).toString("base64"),
+        HEROKU_API_KEY: "hk-0123456789",
       }),
     ).not.toThrow();
   });
@@ -78,6 +86,7 @@ describe("parseConfig", () => {
     const problems = problemsOf({
       DATABASE_URL: "postgres://127.0.0.1/db",
       AUTH_SECRET: "x".repeat(32),
+      HEROKU_API_KEY: "hk-0123456789",
     });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/SECRETS_KEY must be set when DATABASE_URL is/);
@@ -99,10 +108,73 @@ describe("parseConfig", () => {
     ["16 bytes", randomBytes(16).toString("base64")],
     ["33 bytes", randomBytes(33).toString("hex")],
     ["a passphrase", "correct horse battery staple, long!!"],
-  ])("refuses a SECRETS_KEY of %s without repeating it", (_what, key) => {
-    const problems = problemsOf({ SECRETS_KEY: key }).join();
-    expect(problems).toMatch(/SECRETS_KEY must be 32 bytes written as base64 .* the value given/);
-    expect(problems).not.toContain(key);
+    ["one character", "x"],
+  ])("takes a SECRETS_KEY of %s, stretched to a 32-byte key", (_what, key) => {
+    expect(decodeSecretsKey(key)).toBeNull();
+    const derived = deriveSecretsKey(key);
+    expect(derived.length).toBe(32);
+    expect(deriveSecretsKey(key)).toEqual(derived);
+    expect(deriveSecretsKey(`${key}!`)).not.toEqual(derived);
+  });
+
+  it.each([
+    ["64 hex characters", randomBytes(32).toString("hex")],
+    ["128 hex characters", randomBytes(64).toString("hex")],
+    ["base64 of odd length", randomBytes(23).toString("base64")],
+    ["base64url", randomBytes(40).toString("base64url")],
+    ["a short word", "s3cr3t"],
+  ])(
+    "accepts AUTH_SECRET, SECRETS_KEY and CRON_SECRET as the secret generator may give them: %s",
+    (_what, value) => {
+      const config = parseConfig({
+        DATABASE_URL: "postgres://127.0.0.1/db",
+        HEROKU_API_KEY: "hk-0123456789",
+        AUTH_SECRET: value,
+        SECRETS_KEY: value,
+        CRON_SECRET: value,
+      });
+      expect(config.authSecret).toBe(value);
+      expect(config.cronSecret).toBe(value);
+      expect(resolveSecretsKey(config).key.length).toBe(32);
+    },
+  );
+
+  it("keeps a 32-byte SECRETS_KEY as it is, so credentials it encrypted stay readable", () => {
+    const key = randomBytes(32);
+    expect(deriveSecretsKey(key.toString("base64"))).toEqual(key);
+    expect(deriveSecretsKey(key.toString("hex"))).toEqual(key);
+  });
+
+  it("requires HEROKU_API_KEY with DATABASE_URL outside tests, naming DEMO_MODE=on as the way to run the demo", () => {
+    const production = {
+      DATABASE_URL: "postgres://127.0.0.1/db",
+      AUTH_SECRET: "a",
+      SECRETS_KEY: "b",
+    };
+    const problems = problemsOf(production);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^HEROKU_API_KEY must be set when DATABASE_URL is/);
+    expect(problems[0]).toContain("DEMO_MODE=on");
+    expect(() => parseConfig(production)).toThrow(ConfigError);
+    const demo = parseConfig({ ...production, DEMO_MODE: "on" });
+    expect(demo.demoMode).toBe(true);
+    const watching = parseConfig({ ...production, HEROKU_API_KEY: "hk-0123456789" });
+    expect(watching.demoMode).toBe(false);
+  });
+
+  it("stays in demo mode by default without DATABASE_URL, and DEMO_MODE decides when given", () => {
+    expect(parseConfig({}).demoMode).toBe(true);
+    expect(parseConfig({ HEROKU_API_KEY: "hk-0123456789" }).demoMode).toBe(false);
+    expect(parseConfig({ HEROKU_API_KEY: "hk-0123456789", DEMO_MODE: "on" }).demoMode).toBe(true);
+    expect(problemsOf({ DEMO_MODE: "off" }).join()).toMatch(
+      /HEROKU_API_KEY must be set when DEMO_MODE=off/,
+    );
+    expect(problemsOf({ DEMO_MODE: "maybe" }).join()).toMatch(/DEMO_MODE must be "on" or "off"/);
+  });
+
+  it("knows it runs on a Heroku dyno when DYNO is set", () => {
+    expect(parseConfig({}).onDyno).toBe(false);
+    expect(parseConfig({ DYNO: "web.1" }).onDyno).toBe(true);
   });
 
   it("wants ADMIN_EMAIL and ADMIN_PASSWORD together", () => {

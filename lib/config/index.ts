@@ -1,6 +1,6 @@
 // lib/config owns every environment variable: parsed once with zod, each with its purpose and
 // embedded default. Nothing else in the project reads process.env.
-import { randomBytes } from "node:crypto";
+import { hkdfSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
@@ -46,7 +46,10 @@ const urlString = (protocols: string[]) =>
       .optional(),
   );
 
-/** SECRETS_KEY as its 32 bytes: base64 (or base64url) or hex; null when it is neither. */
+/**
+ * SECRETS_KEY as its 32 bytes when written the way earlier versions required: base64 (or
+ * base64url) or hex; null when it is neither.
+ */
 export function decodeSecretsKey(value: string): Buffer | null {
   const text = value.trim();
   if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, "hex");
@@ -56,6 +59,31 @@ export function decodeSecretsKey(value: string): Buffer | null {
   }
   return null;
 }
+
+/**
+ * The 32-byte key behind any SECRETS_KEY: a key written as 32 bytes (base64 or hex) is used as
+ * it is, so credentials stored under it stay readable; any other string (Heroku's `secret`
+ * generator promises no length or alphabet) is stretched with HKDF-SHA-256.
+ */
+export function deriveSecretsKey(value: string): Buffer {
+  const decoded = decodeSecretsKey(value);
+  if (decoded) return decoded;
+  return Buffer.from(hkdfSync("sha256", value, "dyno-monitor", "secrets-key v1", 32));
+}
+
+/** sslmode values DATABASE_URL may carry (libpq's, plus no-verify as Heroku's docs spell it). */
+export const databaseSslModes = [
+  "disable",
+  "allow",
+  "prefer",
+  "require",
+  "no-verify",
+  "verify-ca",
+  "verify-full",
+] as const;
+export type DatabaseSslMode = (typeof databaseSslModes)[number];
+
+const nonEmptySecret = z.preprocess(emptyToUndefined, z.string().optional());
 
 /** Every setting the console reads, in the order README's table lists them. */
 export const configVars = {
@@ -78,9 +106,16 @@ export const configVars = {
   },
   DATABASE_URL: {
     schema: urlString(["postgres:", "postgresql:"]),
-    purpose: "Postgres connection string; unset, the console uses the embedded PGlite database",
+    purpose:
+      "Postgres connection string (Heroku Postgres sets it); `?sslmode=disable|require|verify-full` picks TLS, which is on by default on a Heroku dyno; unset, the console uses the embedded PGlite database",
     example: "postgres://user:password@127.0.0.1:5432/dyno_monitor",
     secret: true,
+  },
+  DATABASE_POOL_MAX: {
+    schema: intInRange(1, 100, 10),
+    purpose:
+      "most Postgres connections one process opens (web and worker each); keep the sum over all processes, plus one for the release phase, under the plan's limit (essential-0: 20)",
+    example: "5",
   },
   PGLITE_DIR: {
     schema: z.preprocess(emptyToUndefined, z.string().default(".data/pglite")),
@@ -110,27 +145,16 @@ export const configVars = {
     secret: true,
   },
   AUTH_SECRET: {
-    schema: z.preprocess(
-      emptyToUndefined,
-      z.string().min(32, { error: "must be at least 32 characters" }).optional(),
-    ),
+    schema: nonEmptySecret,
     purpose:
-      "secret that signs session cookies; required with DATABASE_URL, otherwise generated once into .data/",
+      "secret that signs session cookies (any string; Heroku's `secret` generator fills it); required with DATABASE_URL, otherwise generated once into .data/",
     example: "run: openssl rand -base64 32",
     secret: true,
   },
   SECRETS_KEY: {
-    schema: z.preprocess(
-      emptyToUndefined,
-      z
-        .string()
-        .refine((value) => decodeSecretsKey(value) !== null, {
-          error: "must be 32 bytes written as base64 (44 characters) or hex (64 characters)",
-        })
-        .optional(),
-    ),
+    schema: nonEmptySecret,
     purpose:
-      "key that encrypts stored check credentials (Redis/Postgres URLs); required with DATABASE_URL, otherwise generated once into .data/",
+      "key that encrypts stored check credentials (Redis/Postgres URLs): 32 bytes as base64 or hex are used as they are, any other string is stretched to a key (HKDF-SHA-256); required with DATABASE_URL, otherwise generated once into .data/",
     example: "run: openssl rand -base64 32",
     secret: true,
   },
@@ -152,10 +176,7 @@ export const configVars = {
     secret: true,
   },
   CRON_SECRET: {
-    schema: z.preprocess(
-      emptyToUndefined,
-      z.string().min(16, { error: "must be at least 16 characters" }).optional(),
-    ),
+    schema: nonEmptySecret,
     purpose:
       "bearer token that /api/cron/* requires (Vercel Cron sends it); unset, the cron endpoints refuse every call",
     example: "run: openssl rand -hex 24",
@@ -203,9 +224,18 @@ export const configVars = {
       z.string().min(8, { error: "must be at least 8 characters" }).optional(),
     ),
     purpose:
-      "Heroku Platform API key of the account to watch; unset, the console watches the built-in simulator's demo account",
+      "Heroku Platform API key of the account to watch; required with DATABASE_URL unless DEMO_MODE=on; unset without DATABASE_URL, the console watches the built-in simulator's demo account",
     example: "run: heroku authorizations:create -d dyno-monitor",
     secret: true,
+  },
+  DEMO_MODE: {
+    schema: z.preprocess(
+      (value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value),
+      z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional(),
+    ),
+    purpose:
+      "watch the built-in simulator's demo account instead of a Heroku account (on); in demo mode no email, SMS or webhook is ever sent, notices stay in the outbox. Default: on without DATABASE_URL and HEROKU_API_KEY, off otherwise",
+    example: "on",
   },
   HEROKU_API_URL: {
     schema: urlString(["http:", "https:"]),
@@ -411,6 +441,10 @@ export type Config = {
   /** TRUSTED_PROXY_HOPS: X-Forwarded-For entries appended by proxies the console trusts. */
   trustedProxyHops: number;
   databaseUrl: string | undefined;
+  /** DATABASE_POOL_MAX: connections one process's Postgres pool may open. */
+  databasePoolMax: number;
+  /** DYNO is set: running on Heroku, where Postgres requires TLS. */
+  onDyno: boolean;
   pgliteDir: string;
   /** The cache's Redis: Upstash over REST, or a Redis server over TCP (lib/cache picks one). */
   upstash: { url: string; token: string } | undefined;
@@ -450,7 +484,10 @@ export type Config = {
   };
   heroku: { apiKey: string | undefined; apiUrl: string };
   simulator: { port: number; scenarioToken: string | undefined; seed: number; apps: number };
-  /** No HEROKU_API_KEY: the console watches the embedded simulator's demo account. */
+  /**
+   * The console watches the embedded simulator's demo account (DEMO_MODE=on, or by default with
+   * neither HEROKU_API_KEY nor DATABASE_URL) and never sends email, SMS or webhooks.
+   */
   demoMode: boolean;
   isTest: boolean;
   isCi: boolean;
@@ -531,6 +568,33 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
         problem: `TWILIO_AUTH_TOKEN and TWILIO_FROM must be set when TWILIO_ACCOUNT_SID is (${configVars.TWILIO_FROM.purpose}). Example: TWILIO_FROM=${configVars.TWILIO_FROM.example}`,
       });
     }
+    const sslMode = values.DATABASE_URL
+      ? new URL(values.DATABASE_URL).searchParams.get("sslmode")
+      : null;
+    if (sslMode !== null && !(databaseSslModes as readonly string[]).includes(sslMode)) {
+      problems.push({
+        variable: "DATABASE_URL",
+        problem: `DATABASE_URL has sslmode=${JSON.stringify(sslMode)}, which is none of ${databaseSslModes.join(", ")} (${configVars.DATABASE_URL.purpose}).`,
+      });
+    }
+    // tests run on Postgres against the embedded simulator, as the demo does
+    if (
+      values.DATABASE_URL &&
+      !values.HEROKU_API_KEY &&
+      values.DEMO_MODE !== "on" &&
+      env.NODE_ENV !== "test"
+    ) {
+      problems.push({
+        variable: "HEROKU_API_KEY",
+        problem: `HEROKU_API_KEY must be set when DATABASE_URL is, so a production install never watches the demo account by accident (${configVars.HEROKU_API_KEY.purpose}). Example: HEROKU_API_KEY=$(heroku authorizations:create -d dyno-monitor --short). To run the demo on Postgres on purpose, set DEMO_MODE=on.`,
+      });
+    }
+    if (values.DEMO_MODE === "off" && !values.HEROKU_API_KEY) {
+      problems.push({
+        variable: "HEROKU_API_KEY",
+        problem: `HEROKU_API_KEY must be set when DEMO_MODE=off: there is no account to watch (${configVars.HEROKU_API_KEY.purpose}). Example: HEROKU_API_KEY=$(heroku authorizations:create -d dyno-monitor --short)`,
+      });
+    }
     if (values.DATABASE_URL && !values.AUTH_SECRET && env.NODE_ENV !== "test") {
       problems.push({
         variable: "AUTH_SECRET",
@@ -552,6 +616,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     appUrl: (values.APP_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ""),
     trustedProxyHops: values.TRUSTED_PROXY_HOPS,
     databaseUrl: values.DATABASE_URL,
+    databasePoolMax: values.DATABASE_POOL_MAX,
+    onDyno: Boolean(env.DYNO?.trim()),
     pgliteDir,
     upstash:
       values.UPSTASH_REDIS_REST_URL && values.UPSTASH_REDIS_REST_TOKEN
@@ -624,7 +690,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       seed: values.SIMULATOR_SEED,
       apps: values.SIMULATOR_APPS,
     },
-    demoMode: !values.HEROKU_API_KEY,
+    demoMode: values.DEMO_MODE ? values.DEMO_MODE === "on" : !values.HEROKU_API_KEY,
     isTest: env.NODE_ENV === "test" || env.VITEST === "true",
     isCi: env.CI === "true" || env.CI === "1",
   };
@@ -671,8 +737,7 @@ export function resolveSecretsKey(config: Config = getConfig()): {
   key: Buffer;
   generated: boolean;
 } {
-  const given = config.secretsKey ? decodeSecretsKey(config.secretsKey) : null;
-  if (given) return { key: given, generated: false };
+  if (config.secretsKey) return { key: deriveSecretsKey(config.secretsKey), generated: false };
   const file = join(config.dataDir, "secrets-key");
   const readStored = () => {
     const stored = decodeSecretsKey(readFileSync(file, "utf8"));

@@ -9,7 +9,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { getConfig } from "@/lib/config";
+import { type DatabaseSslMode, getConfig } from "@/lib/config";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -18,11 +18,42 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Anything that runs queries: the database handle or an open transaction. */
 export type Executor = Db | Tx;
 
+/** postgres-js's `ssl` option: off, TLS when the server offers it, or TLS with or without CA checks. */
+export type PostgresSsl = false | "prefer" | { rejectUnauthorized: boolean };
+
+/**
+ * TLS for a Postgres URL. `sslmode` in the URL decides (disable; allow/prefer: TLS when offered;
+ * require/no-verify: TLS without checking the certificate, as Heroku Postgres needs, its
+ * certificate being self-signed; verify-ca/verify-full: checked against the system's CAs).
+ * Without sslmode, TLS is on (unchecked) on a Heroku dyno, where Postgres refuses plain
+ * connections, and off elsewhere, as before.
+ */
+export function postgresSsl(databaseUrl: string, options: { onDyno: boolean }): PostgresSsl {
+  const mode = new URL(databaseUrl).searchParams.get("sslmode") as DatabaseSslMode | null;
+  switch (mode) {
+    case "disable":
+      return false;
+    case "allow":
+    case "prefer":
+      return "prefer";
+    case "require":
+    case "no-verify":
+      return { rejectUnauthorized: false };
+    case "verify-ca":
+    case "verify-full":
+      return { rejectUnauthorized: true };
+    default:
+      return options.onDyno ? { rejectUnauthorized: false } : false;
+  }
+}
+
 export type DbHandle = {
   db: Db;
   driver: "postgres" | "pglite";
   /** Set for Postgres: the migrator opens its own single connection to hold a session lock. */
   databaseUrl?: string;
+  /** Set for Postgres: the TLS that connection must use too. */
+  ssl?: PostgresSsl;
   close: () => Promise<void>;
 };
 
@@ -76,10 +107,19 @@ export function lockPgliteDir(dir: string): () => void {
 }
 
 /** Opens a database: Postgres when a URL is given, else PGlite in `pgliteDir` (or in memory). */
-export function openDatabase(options: { databaseUrl?: string; pgliteDir?: string }): DbHandle {
+export function openDatabase(options: {
+  databaseUrl?: string;
+  pgliteDir?: string;
+  /** Most connections the pool opens (DATABASE_POOL_MAX); 10 when not given. */
+  poolMax?: number;
+  /** Running on a Heroku dyno: TLS unless the URL says sslmode=disable. */
+  onDyno?: boolean;
+}): DbHandle {
   if (options.databaseUrl) {
+    const ssl = postgresSsl(options.databaseUrl, { onDyno: options.onDyno ?? false });
     const client = postgres(options.databaseUrl, {
-      max: 10,
+      max: options.poolMax ?? 10,
+      ssl,
       // a server that takes the connection but never answers holds a pool slot this long, not
       // postgres-js's default 30 s (queries have no timeout: callers that must answer use
       // lib/db/availability's deadline)
@@ -91,6 +131,7 @@ export function openDatabase(options: { databaseUrl?: string; pgliteDir?: string
       db: drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Db,
       driver: "postgres",
       databaseUrl: options.databaseUrl,
+      ssl,
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -122,7 +163,13 @@ export function getDbHandle(): DbHandle {
   if (!store[globalKey]) {
     const config = getConfig();
     store[globalKey] = openDatabase(
-      config.databaseUrl ? { databaseUrl: config.databaseUrl } : { pgliteDir: config.pgliteDir },
+      config.databaseUrl
+        ? {
+            databaseUrl: config.databaseUrl,
+            poolMax: config.databasePoolMax,
+            onDyno: config.onDyno,
+          }
+        : { pgliteDir: config.pgliteDir },
     );
   }
   return store[globalKey];

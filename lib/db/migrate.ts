@@ -21,7 +21,11 @@ export async function runMigrations(handle: DbHandle): Promise<void> {
     await migratePglite(handle.db as any, { migrationsFolder });
     return;
   }
-  const client = postgres(handle.databaseUrl ?? "", { max: 1, onnotice: () => {} });
+  const client = postgres(handle.databaseUrl ?? "", {
+    max: 1,
+    ssl: handle.ssl ?? false,
+    onnotice: () => {},
+  });
   try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
     await migratePostgres(drizzle(client), { migrationsFolder });

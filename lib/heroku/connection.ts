@@ -50,9 +50,14 @@ export function getHerokuConnection(): Promise<HerokuConnection> {
   const config = getConfig();
   const state = store();
   if (!state.connection) {
-    state.connection = config.heroku.apiKey
-      ? Promise.resolve({ apiUrl: config.heroku.apiUrl, apiKey: config.heroku.apiKey, demo: false })
-      : startDemoSimulator();
+    state.connection =
+      !config.demoMode && config.heroku.apiKey
+        ? Promise.resolve({
+            apiUrl: config.heroku.apiUrl,
+            apiKey: config.heroku.apiKey,
+            demo: false,
+          })
+        : startDemoSimulator();
     state.connection.catch(() => {
       state.connection = undefined;
     });

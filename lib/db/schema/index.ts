@@ -6,4 +6,5 @@ export * from "./cache";
 export * from "./checks";
 export * from "./jobs";
 export * from "./logs";
+export * from "./settings";
 export * from "./webhooks";

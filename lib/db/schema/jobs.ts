@@ -44,6 +44,24 @@ export const jobRuns = pgTable(
   ],
 );
 
+/**
+ * One row per running console process (web, worker): what it is and when its scheduler last
+ * ticked, so the System page can show a dead worker and the heartbeat's last answer.
+ */
+export const processTicks = pgTable("process_ticks", {
+  processId: text("process_id").primaryKey(),
+  role: text("role").notNull(),
+  host: text("host").notNull(),
+  pid: integer("pid"),
+  startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+  lastTickAt: timestamp("last_tick_at", { withTimezone: true }).notNull(),
+  lastTickJobs: integer("last_tick_jobs").notNull().default(0),
+  lastHeartbeatAt: timestamp("last_heartbeat_at", { withTimezone: true }),
+  lastHeartbeatError: text("last_heartbeat_error"),
+});
+
 export type Job = typeof jobs.$inferSelect;
 export type JobRun = typeof jobRuns.$inferSelect;
 export type NewJobRun = typeof jobRuns.$inferInsert;
+export type ProcessTick = typeof processTicks.$inferSelect;
+export type NewProcessTick = typeof processTicks.$inferInsert;
