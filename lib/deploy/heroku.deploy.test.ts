@@ -6,6 +6,7 @@
 // that, like Heroku Postgres, takes TLS only with a self-signed certificate (DYNO set: TLS on).
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -273,6 +274,10 @@ describe("Heroku-like deploy (buildpack slug, Procfile release/web/worker)", () 
 
   beforeAll(async () => {
     slug = await prepareSlug();
+    // what the buildpack prunes: the run below proves the runtime does without them
+    for (const dev of ["typescript", "tsx", "esbuild", "vitest"]) {
+      expect(existsSync(join(slug, "node_modules", dev)), `${dev} pruned`).toBe(false);
+    }
     simulator = await startSimulator(`HRKU-${randomUUID()}`);
   }, 600_000);
   afterAll(async () => {

@@ -47,7 +47,14 @@ function sourceFiles(root: string): string[] {
 }
 
 // files that never reach the slug's build or run time: editing a test must not cost a new build
-const OUTSIDE_THE_BUILD = [/\.test\.tsx?$/, /^lib\/testing\//, /^e2e\//, /\.md$/, /^\.ci\//];
+const OUTSIDE_THE_BUILD = [
+  /\.test\.tsx?$/,
+  /^lib\/testing\//,
+  /^e2e\//,
+  /^scripts\/bench/,
+  /\.md$/,
+  /^\.ci\//,
+];
 
 function fingerprint(root: string, files: readonly string[]): string {
   const hash = createHash("sha256");
