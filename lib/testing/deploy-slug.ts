@@ -10,9 +10,11 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
   writeSync,
 } from "node:fs";
@@ -77,6 +79,17 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** Slugs of sources long gone (about 700 MB each): ready ones not used for half a day. */
+function removeOldSlugs(): void {
+  const before = Date.now() - 12 * 3600_000;
+  for (const name of readdirSync(tmpdir())) {
+    const marker = join(tmpdir(), name, READY_MARKER);
+    if (!/^dm-slug-[0-9a-f]{16}$/.test(name) || !existsSync(marker)) continue;
+    if (statSync(marker).mtimeMs < before)
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 export type PrepareSlugOptions = {
   /** Where the buildpack steps' output goes (default: deploy-slug-build.log in LOG_DIR). */
   logFile?: string;
@@ -93,7 +106,11 @@ export async function prepareSlug(options: PrepareSlugOptions = {}): Promise<str
   const ready = join(dir, READY_MARKER);
   const lock = `${dir}${LOCK}`;
   for (;;) {
-    if (existsSync(ready)) return dir;
+    if (existsSync(ready)) {
+      // in use: keeps it from removeOldSlugs
+      utimesSync(ready, new Date(), new Date());
+      return dir;
+    }
     try {
       mkdirSync(lock);
       writeFileSync(join(lock, "pid"), String(process.pid));
@@ -106,6 +123,7 @@ export async function prepareSlug(options: PrepareSlugOptions = {}): Promise<str
   }
   try {
     if (existsSync(ready)) return dir;
+    removeOldSlugs();
     rmSync(dir, { recursive: true, force: true });
     for (const file of files) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
