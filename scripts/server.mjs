@@ -45,6 +45,7 @@ function portFromArgs(args) {
 const SHUTDOWN_HOOK = "dyno-monitor.shutdown";
 // Heroku sends SIGKILL 30 s after SIGTERM (DEPLOY.md §Stop): whatever is left by then is cut
 const SHUTDOWN_LIMIT_MS = 27_000;
+const REQUEST_GRACE_MS = 10_000;
 
 /**
  * The config `next build` resolved (.next/required-server-files.json), as Next's standalone server
@@ -81,6 +82,8 @@ export async function startProductionServer({ dir, port }) {
     // no new connections; requests in flight finish (idle keep-alive sockets close now)
     const drained = new Promise((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // a request still open after 10 s (a stream, a stuck client) is cut: the shutdown must fit
+    setTimeout(() => server.closeAllConnections(), REQUEST_GRACE_MS).unref();
     const shutdown = globalThis[Symbol.for(SHUTDOWN_HOOK)];
     Promise.all([drained, typeof shutdown === "function" ? shutdown() : undefined])
       .catch(() => {})
