@@ -5,6 +5,8 @@
 //   node scripts/build-entries.mjs              build every entry
 //   node scripts/build-entries.mjs --if-stale   locally: build when dist/ is missing or older than
 //                                               the sources; on a platform: only check it exists
+//   node scripts/build-entries.mjs --after-next-build   (`npm run build`) also records that .next/
+//                                               is of these sources, so `npm start` does not rebuild
 // Run an output with `node --conditions=react-server dist/<name>.mjs` (as tsx ran the scripts).
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +19,8 @@ export const ENTRIES = ["boot", "migrate", "worker"];
 const root = fileURLToPath(new URL("..", import.meta.url));
 const DIST = join(root, "dist");
 const STAMP = join(DIST, ".sources.sha256");
+/** scripts/start.mjs compares it with the sources to decide whether to build. */
+export const BUILD_STAMP = join(root, ".next", "dyno-monitor-build.sha256");
 
 const SOURCES = ["app", "components", "lib", "public", "drizzle"];
 const FILES = [
@@ -104,6 +108,7 @@ export async function buildEntries() {
     },
   });
   writeFileSync(STAMP, `${fingerprint}\n`);
+  return fingerprint;
 }
 
 /** Whether dist/ holds every entry. */
@@ -130,8 +135,19 @@ async function ifStale() {
   await buildEntries();
 }
 
+async function afterNextBuild() {
+  const fingerprint = await buildEntries();
+  if (existsSync(join(root, ".next", "BUILD_ID"))) writeFileSync(BUILD_STAMP, `${fingerprint}\n`);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  (process.argv.includes("--if-stale") ? ifStale() : buildEntries()).catch((error) => {
+  const args = process.argv.slice(2);
+  const run = args.includes("--if-stale")
+    ? ifStale()
+    : args.includes("--after-next-build")
+      ? afterNextBuild()
+      : buildEntries();
+  run.catch((error) => {
     process.stderr.write(`${error?.stack ?? error}\n`);
     process.exit(1);
   });

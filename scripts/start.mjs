@@ -7,11 +7,16 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildEntries, entriesBuilt, onPlatform, sourceFingerprint } from "./build-entries.mjs";
+import {
+  BUILD_STAMP,
+  buildEntries,
+  entriesBuilt,
+  onPlatform,
+  sourceFingerprint,
+} from "./build-entries.mjs";
 import { startProductionServer } from "./server.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const STAMP = join(root, ".next", "dyno-monitor-build.sha256");
 
 function isBuilt() {
   return existsSync(join(root, ".next", "BUILD_ID")) && entriesBuilt();
@@ -20,8 +25,8 @@ function isBuilt() {
 /** `npm run build`'s two steps, when the build is missing or older than the sources. */
 async function buildWhenStale() {
   const fingerprint = sourceFingerprint();
-  const built = isBuilt() && existsSync(STAMP);
-  if (built && readFileSync(STAMP, "utf8").trim() === fingerprint) return;
+  const built = isBuilt() && existsSync(BUILD_STAMP);
+  if (built && readFileSync(BUILD_STAMP, "utf8").trim() === fingerprint) return;
   process.stdout.write(
     built ? "Sources changed since the last build: rebuilding…\n" : "No build yet: building…\n",
   );
@@ -32,7 +37,7 @@ async function buildWhenStale() {
   );
   if (next.status !== 0) process.exit(next.status ?? 1);
   await buildEntries();
-  writeFileSync(STAMP, `${fingerprint}\n`);
+  writeFileSync(BUILD_STAMP, `${fingerprint}\n`);
 }
 
 async function main() {
