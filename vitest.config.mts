@@ -20,7 +20,12 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["lib/**/*.test.ts", "app/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/*.fault.test.ts", "node_modules/**"],
+          exclude: [
+            "**/*.int.test.ts",
+            "**/*.fault.test.ts",
+            "**/*.deploy.test.ts",
+            "node_modules/**",
+          ],
         },
       },
       {
@@ -49,6 +54,22 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { concurrent: false },
           testTimeout: 360_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // `npm run test:deploy` only: a buildpack-made slug (one build shared by every file, made in
+        // globalSetup) running its Procfile's processes; each file under 5 minutes
+        resolve: { alias },
+        test: {
+          name: "deploy",
+          environment: "node",
+          include: ["**/*.deploy.test.ts"],
+          exclude: ["node_modules/**", ".next/**", "dist/**"],
+          globalSetup: ["./lib/testing/deploy-setup.ts"],
+          fileParallelism: false,
+          sequence: { concurrent: false },
+          testTimeout: 300_000,
           hookTimeout: 120_000,
         },
       },

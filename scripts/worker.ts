@@ -36,8 +36,12 @@ async function main() {
   const scheduler = startScheduler();
   const stop = async () => {
     log.info("worker stopping");
-    await scheduler.stop();
+    // Heroku sends SIGKILL 30 s after SIGTERM (DEPLOY.md §Stop): the job in hand gets 20 s, then
+    // its lease is released for the next instance; nothing may keep the process past 27 s
+    setTimeout(() => process.exit(0), 27_000).unref();
+    await scheduler.stop({ graceMs: 20_000 });
     await closeDb();
+    log.info("worker stopped");
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());

@@ -45,3 +45,24 @@ export async function failAbandonedRuns(
     .returning({ id: jobRuns.id });
   return rows.length;
 }
+
+/**
+ * A stopping process gives up what it still holds: its leases end now (another instance may take
+ * the jobs at once) and its unfinished runs are marked failed. Returns how many leases it released.
+ */
+export async function releaseOwnedLeases(db: Executor, owner: string, now: Date): Promise<number> {
+  await db
+    .update(jobRuns)
+    .set({
+      outcome: "failed",
+      error: "the process stopped (SIGTERM) before this run finished",
+      finishedAt: now,
+    })
+    .where(and(eq(jobRuns.outcome, "running"), eq(jobRuns.owner, owner)));
+  const released = await db
+    .update(jobs)
+    .set({ leaseOwner: null, leaseUntil: null, progress: null })
+    .where(eq(jobs.leaseOwner, owner))
+    .returning({ name: jobs.name });
+  return released.length;
+}

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "@/lib/testing/db";
 import { testCtx, uniqueSuffix } from "@/lib/testing/factories";
 import { requireService } from "@/lib/testing/services";
 import { jobRegistry } from "./registry";
-import { listJobRuns } from "./runs";
+import { listJobRuns, releaseOwnedLeases } from "./runs";
 import { runJob, tick } from "./tick";
 import type { JobDefinition } from "./types";
 
@@ -178,4 +178,69 @@ describe("leases across instances (Postgres)", () => {
       }
     },
   );
+});
+
+describe("stopping (SIGTERM)", () => {
+  it("a stopping tick runs no further job and releases the leases it claimed", async () => {
+    const clock = manualClock("2026-11-24T12:00:00Z");
+    const ctx = testCtx(database.db, { clock });
+    const stopping = new AbortController();
+    const owner = `stopping-${uniqueSuffix()}`;
+    const first = countingJob({
+      async run() {
+        // SIGTERM arrives while the first job runs
+        stopping.abort();
+        return { processed: 1, skipped: 0, failed: 0 };
+      },
+    });
+    const second = countingJob();
+    const results = await tick({
+      ctx,
+      trigger: "scheduler",
+      owner,
+      registry: [first.job, second.job],
+      signal: stopping.signal,
+    });
+    expect(results.map((r) => r.job)).toEqual([first.job.name]);
+    expect(second.calls).toEqual([]);
+    const rows = await database.db
+      .select({ name: jobs.name, leaseOwner: jobs.leaseOwner })
+      .from(jobs)
+      .where(eq(jobs.leaseOwner, owner));
+    expect(rows).toEqual([]);
+    // the unrun job is still due: the next instance takes it at once
+    const [again] = await tick({ ctx, trigger: "scheduler", registry: [second.job] });
+    expect(again).toMatchObject({ job: second.job.name, status: "ok" });
+  });
+
+  it("releaseOwnedLeases frees a stopping process's leases and fails its unfinished runs", async () => {
+    const clock = manualClock("2026-11-24T12:00:00Z");
+    const ctx = testCtx(database.db, { clock });
+    const owner = `stopped-${uniqueSuffix()}`;
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { job } = countingJob({
+      async run() {
+        await held;
+        return { processed: 0, skipped: 0, failed: 0 };
+      },
+    });
+    const running = tick({ ctx, trigger: "scheduler", owner, registry: [job] });
+    for (let i = 0; i < 100; i++) {
+      const [row] = await database.db.select().from(jobs).where(eq(jobs.name, job.name));
+      const runs = await listJobRuns(database.db, { job: job.name });
+      if (row?.leaseOwner === owner && runs.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await releaseOwnedLeases(database.db, owner, clock.now())).toBe(1);
+    const [row] = await database.db.select().from(jobs).where(eq(jobs.name, job.name));
+    expect(row?.leaseOwner).toBeNull();
+    const [run] = await listJobRuns(database.db, { job: job.name });
+    expect(run).toMatchObject({ outcome: "failed", owner });
+    expect(run?.error).toMatch(/stopped/);
+    release();
+    await running;
+  });
 });

@@ -124,17 +124,22 @@ async function runClaimed(
   };
 }
 
-/** Runs every due job once (the scheduler's and /api/cron/tick's single code path). */
+/**
+ * Runs every due job once (the scheduler's and /api/cron/tick's single code path). Once `signal`
+ * aborts (the process is stopping), the claimed jobs not yet started are released, not run.
+ */
 export async function tick({
   ctx,
   trigger,
   owner = processOwner,
   registry = jobRegistry,
+  signal,
 }: {
   ctx: Ctx;
   trigger: JobTrigger;
   owner?: string;
   registry?: readonly JobDefinition[];
+  signal?: AbortSignal;
 }): Promise<JobResult[]> {
   await ensureJobRows(ctx, registry);
   const claimed = await claimJobs(
@@ -143,7 +148,14 @@ export async function tick({
     { owner, force: false, registry },
   );
   const results: JobResult[] = [];
-  for (const name of claimed) {
+  for (const [index, name] of claimed.entries()) {
+    if (signal?.aborted) {
+      await ctx.db
+        .update(jobs)
+        .set({ leaseOwner: null, leaseUntil: null })
+        .where(and(inArray(jobs.name, claimed.slice(index)), eq(jobs.leaseOwner, owner)));
+      break;
+    }
     const job = findJob(name, registry);
     if (job) results.push(await runClaimed(ctx, job, { owner, trigger }));
   }

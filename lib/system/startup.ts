@@ -4,13 +4,18 @@ import "server-only";
 import { ensureConfiguredAdmin } from "@/lib/auth/service";
 import { getConfig, resolveAuthSecret } from "@/lib/config";
 import { systemActor } from "@/lib/context";
-import { getDbHandle } from "@/lib/db/client";
+import { closeDb, getDbHandle } from "@/lib/db/client";
 import { runMigrations } from "@/lib/db/migrate";
 import { closeHerokuConnection } from "@/lib/heroku/connection";
 import { requestJobSoon } from "@/lib/jobs/due";
 import { startScheduler } from "@/lib/jobs/scheduler";
 import { log } from "@/lib/log";
 import { appCtx } from "@/lib/runtime";
+import { hasShutdownCaller, onShutdown, runShutdown } from "./shutdown";
+
+// Heroku sends SIGKILL 30 s after SIGTERM (DEPLOY.md §Stop): the job in hand gets 20 s, then its
+// lease is released; the rest of the shutdown fits in what is left
+const SCHEDULER_GRACE_MS = 20_000;
 
 const startedKey = Symbol.for("dyno-monitor.started");
 
@@ -54,12 +59,16 @@ export async function startServer(): Promise<void> {
 
   if (config.scheduler === "on") {
     const scheduler = startScheduler();
-    const stop = () => {
-      void scheduler.stop().then(closeHerokuConnection);
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+    onShutdown(() => scheduler.stop({ graceMs: SCHEDULER_GRACE_MS }));
   } else {
     log.info("scheduler off (SCHEDULER=off): run jobs through /api/cron/* or npm run worker");
+  }
+  onShutdown(closeHerokuConnection);
+  onShutdown(closeDb);
+  // under `next start` or `next dev` nobody calls the hook: the signal does
+  if (!hasShutdownCaller()) {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => void runShutdown());
+    }
   }
 }

@@ -1,5 +1,5 @@
-// The console as production runs it (`npm start`: scripts/start.ts, which builds only when the build
-// is missing or stale, then `next start`), in its own process group so a test can SIGKILL all of
+// The console as production runs it (`npm start`: scripts/start.mjs, which locally builds only when
+// the build is missing or stale, then serves it), in its own process group so a test can SIGKILL all of
 // it, with stdout and stderr appended to a log file for the log scan.
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
@@ -50,23 +50,22 @@ export async function startConsole(options: StartConsoleOptions): Promise<Consol
   mkdirSync(dirname(options.logFile), { recursive: true });
   const fd = openSync(options.logFile, "a");
   const root = process.cwd();
-  const child = spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", join(root, "scripts/start.ts")],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ["ignore", fd, fd],
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? root,
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        PORT: String(options.port),
-        ...options.env,
-      },
-    },
-  );
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? root,
+    // no NODE_ENV: production would forbid the build a missing or stale .next needs (the
+    // server sets it itself)
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(options.port),
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [join(root, "scripts/start.mjs")], {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", fd, fd],
+    // Next's types insist on NODE_ENV
+    env: env as NodeJS.ProcessEnv,
+  });
   closeSync(fd);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${options.port}`;

@@ -1,5 +1,5 @@
 // Prints one plain closing line CI can read: "vitest: N passed, N failed, N skipped", or "faults: …"
-// when only the fault suite ran, after the FAULT line of each fault scenario (its figures).
+// / "deploy: …" when only that suite ran, after the FAULT line of each fault scenario (its figures).
 import type { Reporter, TestModule } from "vitest/node";
 
 declare module "vitest" {
@@ -30,9 +30,10 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === "failed" && module.children.size === 0) failed++;
     }
     failed += unhandledErrors.length;
-    const faultsOnly =
-      testModules.length > 0 && testModules.every((m) => m.project.name === "faults");
-    const label = faultsOnly ? "faults" : "vitest";
+    // a run of one of the suites CI reports apart is named after it
+    const projects = new Set(testModules.map((m) => m.project.name));
+    const only = projects.size === 1 ? [...projects][0] : undefined;
+    const label = only === "faults" || only === "deploy" ? only : "vitest";
     const lines = figures.length > 0 ? `\n${figures.join("\n")}` : "";
     process.stdout.write(
       `${lines}\n${label}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`,

@@ -103,23 +103,19 @@ export async function benchDrain(serverUrl: string | undefined): Promise<void> {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database "${name}"`);
   const url = withDatabase(serverUrl, name);
-  const server = spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "scripts/start.ts"],
-    {
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        DATABASE_URL: url,
-        AUTH_SECRET: randomBytes(32).toString("base64url"),
-        SECRETS_KEY: randomBytes(32).toString("base64"),
-        SCHEDULER: "off",
-        HEROKU_API_KEY: "bench-no-heroku-calls",
-        LOG_LEVEL: "error",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const server = spawn(process.execPath, ["scripts/start.mjs"], {
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      DATABASE_URL: url,
+      AUTH_SECRET: randomBytes(32).toString("base64url"),
+      SECRETS_KEY: randomBytes(32).toString("base64"),
+      SCHEDULER: "off",
+      HEROKU_API_KEY: "bench-no-heroku-calls",
+      LOG_LEVEL: "error",
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const db = postgres(url, { max: 2, onnotice: () => {} });
   try {
     await waitForHealth(`http://127.0.0.1:${PORT}/api/health`, 300_000);
